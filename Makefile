@@ -1,0 +1,54 @@
+# appreg — two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+ADDR ?= 127.0.0.1:8080
+DB ?= sqlite://data/appreg.db
+
+.PHONY: run test setup web server test-native test-wasm test-e2e bench bench-server bench-web size lint fmt
+
+setup:
+	@bash scripts/setup.sh
+
+## Build the SPA (release, size profile) into dist/.
+web: setup
+	trunk build --release --offline
+
+server: setup
+	cargo build -p appreg-server
+
+## Install what is missing, build, serve on http://$(ADDR) with a SQLite file and demo data.
+run: web server
+	@mkdir -p data
+	./target/debug/appreg serve --addr $(ADDR) --database-url $(DB) --static dist --demo
+
+## Every test: native (core, server, CLI), wasm32 in headless Chromium, end to end.
+test: setup
+	$(MAKE) test-native
+	$(MAKE) test-wasm
+	$(MAKE) test-e2e
+
+test-native:
+	cargo test --workspace --exclude appreg-web
+
+test-wasm:
+	cargo test -p appreg-web --target wasm32-unknown-unknown
+
+test-e2e:
+	@if [ -f e2e/run.sh ]; then bash e2e/run.sh; else echo "e2e: no end-to-end suite yet"; fi
+
+## Benchmarks: printed figures, not part of `make test`.
+bench:
+	cargo bench -p appreg-core --bench validate
+
+size: web
+	@bash scripts/size.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p appreg-web -p appreg-core --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all

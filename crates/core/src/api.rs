@@ -1,0 +1,426 @@
+//! Request and response types of the REST API (`api.md`). JSON field names are part of the contract.
+
+use crate::finding::{Check, Severity};
+use crate::template::{AppType, Capability, Environment, LicenseNote, RedirectStep, Template};
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/session`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// A partner user's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Administrator,
+    Developer,
+    Marketing,
+}
+
+impl Role {
+    /// Administrators and Developers may create and configure apps; Marketing may only read.
+    pub fn can_configure(self) -> bool {
+        matches!(self, Role::Administrator | Role::Developer)
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Developer => "developer",
+            Role::Marketing => "marketing",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<Role> {
+        match s {
+            "administrator" => Some(Role::Administrator),
+            "developer" => Some(Role::Developer),
+            "marketing" => Some(Role::Marketing),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerMembership {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// `GET /api/v1/me`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user: User,
+    pub partners: Vec<PartnerMembership>,
+    pub app_manager: bool,
+}
+
+/// One integration endpoint with its Off/On toggle.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub url: String,
+    pub enabled: bool,
+}
+
+/// The integration points; absent where the template has none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirroring: Option<Endpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erp_sync: Option<Endpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Endpoint>,
+}
+
+impl Endpoints {
+    pub fn is_empty(&self) -> bool {
+        self.mirroring.is_none() && self.erp_sync.is_none() && self.quote.is_none()
+    }
+}
+
+/// The wizard's payload (`POST /api/v1/partners/{partner}/applications`) and the file format of
+/// `appreg validate`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApplication {
+    pub template: Template,
+    pub app_type: AppType,
+    pub name: String,
+    #[serde(default)]
+    pub redirect_urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Endpoints::is_empty")]
+    pub endpoints: Endpoints,
+    pub technical_contact: String,
+}
+
+/// Client IDs per environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientIds {
+    pub sod: String,
+    pub stage: String,
+    pub production: String,
+}
+
+/// The state of an app in one environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnvState {
+    None,
+    Pending,
+    Published,
+    Rejected,
+}
+
+impl EnvState {
+    pub fn id(self) -> &'static str {
+        match self {
+            EnvState::None => "none",
+            EnvState::Pending => "pending",
+            EnvState::Published => "published",
+            EnvState::Rejected => "rejected",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<EnvState> {
+        match s {
+            "none" => Some(EnvState::None),
+            "pending" => Some(EnvState::Pending),
+            "published" => Some(EnvState::Published),
+            "rejected" => Some(EnvState::Rejected),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environments {
+    pub sod: EnvState,
+    pub stage: EnvState,
+    pub production: EnvState,
+}
+
+/// An application as the API returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: String,
+    pub partner_id: String,
+    pub name: String,
+    pub template: Template,
+    pub app_type: AppType,
+    pub capabilities: Vec<Capability>,
+    pub client_ids: ClientIds,
+    pub redirect_urls: Vec<String>,
+    pub post_logout_urls: Vec<String>,
+    pub cors_urls: Vec<String>,
+    pub endpoints: Endpoints,
+    pub technical_contact: String,
+    pub environments: Environments,
+    pub created_at: String,
+}
+
+/// A page of applications.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationPage {
+    pub items: Vec<Application>,
+    pub next_cursor: Option<String>,
+}
+
+/// `PATCH /api/v1/applications/{app}`: every field optional; absent fields are left as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_urls: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_logout_urls: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors_urls: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technical_contact: Option<String>,
+}
+
+/// `POST /api/v1/applications/{app}/secrets`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSecretRequest {
+    pub environment: Environment,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_expiry_days")]
+    pub expires_in_days: u32,
+}
+
+/// Default client secret lifetime: 12 months.
+pub fn default_expiry_days() -> u32 {
+    365
+}
+
+/// The longest client secret lifetime: 24 months.
+pub const MAX_SECRET_DAYS: u32 = 730;
+
+/// A new client secret; `secret` appears only in this response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub id: String,
+    pub environment: Environment,
+    pub description: String,
+    pub secret: String,
+    pub last4: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// A client secret as listed later (never the secret itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretInfo {
+    pub id: String,
+    pub environment: Environment,
+    pub description: String,
+    pub last4: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/applications/{app}/certificates`: generate (no key) or upload a public key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCertificateRequest {
+    pub environment: Environment,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_pem: Option<String>,
+}
+
+/// A certificate; the private key fields appear only in the response that generated it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub id: String,
+    pub environment: Environment,
+    pub public_key_pem: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_pem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_xml: Option<String>,
+}
+
+/// `POST /api/v1/applications/{app}/publish-requests`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPublishRequest {
+    pub environment: Environment,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// `POST /api/v1/publish-requests/{id}/reject`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRequest {
+    pub id: String,
+    pub application_id: String,
+    pub application_name: String,
+    pub environment: Environment,
+    pub message: String,
+    pub state: EnvState,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+}
+
+/// A template as `GET /api/v1/templates` returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateInfo {
+    pub id: Template,
+    pub title: String,
+    pub description: String,
+    pub capabilities: Vec<Capability>,
+    pub fixed_app_type: Option<AppType>,
+    pub default_app_type: AppType,
+    pub redirect_step: RedirectStep,
+    pub default_redirect_urls: Vec<String>,
+    pub license_notes: Vec<LicenseNote>,
+}
+
+impl TemplateInfo {
+    pub fn of(t: Template) -> Self {
+        TemplateInfo {
+            id: t,
+            title: t.title().into(),
+            description: t.description().into(),
+            capabilities: t.capabilities().to_vec(),
+            fixed_app_type: t.fixed_app_type(),
+            default_app_type: t.default_app_type(),
+            redirect_step: t.redirect_step(),
+            default_redirect_urls: t.default_redirect_urls(),
+            license_notes: crate::template::license_notes(t, t.default_app_type()),
+        }
+    }
+}
+
+/// A candidate technical contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// `GET .../name-available`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameAvailability {
+    pub available: bool,
+    pub check: Check,
+}
+
+/// The kind of value `POST /api/v1/check` and `appreg check` validate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    Redirect,
+    Cors,
+    Endpoint,
+    Name,
+}
+
+impl std::str::FromStr for CheckKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "redirect" => Ok(CheckKind::Redirect),
+            "cors" => Ok(CheckKind::Cors),
+            "endpoint" => Ok(CheckKind::Endpoint),
+            "name" => Ok(CheckKind::Name),
+            _ => Err(format!(
+                "unknown kind '{s}': use redirect, cors, endpoint or name"
+            )),
+        }
+    }
+}
+
+/// `POST /api/v1/check`: values of one kind, or a whole registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CheckKind>,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<CreateApplication>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResponse {
+    pub valid: bool,
+    pub checks: Vec<Check>,
+    pub errors: Vec<FieldError>,
+}
+
+/// One field finding in a problem+json body and in a registration check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field path, e.g. `name`, `redirect_urls[2]`, `endpoints.quote.url`.
+    pub field: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// RFC 9457 problem details: every 4xx/5xx body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// An API token as listed; `token` only in the response that created it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApiToken {
+    pub name: String,
+}
+
+/// `GET /api/v1/partners/{partner}`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerPage {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub application_count: u64,
+}

@@ -1,0 +1,246 @@
+//! Findings, severities and verdicts: the common output of every check.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, )*) => {
+        /// A stable rule ID from `rules.md`. Serialised as its ID string (`"RU-FRAGMENT"`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule { $( $(#[$doc])* $variant, )* }
+
+        impl Rule {
+            /// Every rule, in the order of `rules.md`.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The stable ID, e.g. `"NAME-CHAR"`.
+            pub const fn id(self) -> &'static str {
+                match self { $( Rule::$variant => $id, )* }
+            }
+
+            /// Looks a rule up by its ID.
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $( $id => Some(Rule::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    NameTrim = "NAME-TRIM",
+    NameEmpty = "NAME-EMPTY",
+    NameLength = "NAME-LENGTH",
+    NameChar = "NAME-CHAR",
+    NameControl = "NAME-CONTROL",
+    NameSpaces = "NAME-SPACES",
+    NameTaken = "NAME-TAKEN",
+    RuTrim = "RU-TRIM",
+    RuEmpty = "RU-EMPTY",
+    RuLength = "RU-LENGTH",
+    RuWhitespace = "RU-WHITESPACE",
+    RuParse = "RU-PARSE",
+    RuSchemeDangerous = "RU-SCHEME-DANGEROUS",
+    RuFragment = "RU-FRAGMENT",
+    RuUserinfo = "RU-USERINFO",
+    RuWildcard = "RU-WILDCARD",
+    RuDotSegment = "RU-DOT-SEGMENT",
+    RuPercent = "RU-PERCENT",
+    RuHttps = "RU-HTTPS",
+    RuLoopbackName = "RU-LOOPBACK-NAME",
+    RuLoopbackAddr = "RU-LOOPBACK-ADDR",
+    RuIpHost = "RU-IP-HOST",
+    RuOpenRedirect = "RU-OPEN-REDIRECT",
+    RuResponseParam = "RU-RESPONSE-PARAM",
+    RuIdn = "RU-IDN",
+    RuCanonical = "RU-CANONICAL",
+    RuDuplicate = "RU-DUPLICATE",
+    RuNearDuplicate = "RU-NEAR-DUPLICATE",
+    RuCount = "RU-COUNT",
+    RuDevOnly = "RU-DEV-ONLY",
+    RuPrivateScheme = "RU-PRIVATE-SCHEME",
+    RuOob = "RU-OOB",
+    RuPatternAnchor = "RU-PATTERN-ANCHOR",
+    RuPatternSyntax = "RU-PATTERN-SYNTAX",
+    RuPatternHost = "RU-PATTERN-HOST",
+    RuPatternHostEnd = "RU-PATTERN-HOST-END",
+    RuPatternPolicy = "RU-PATTERN-POLICY",
+    CorsForm = "CORS-FORM",
+    CorsHttps = "CORS-HTTPS",
+    CorsWildcard = "CORS-WILDCARD",
+    CorsDuplicate = "CORS-DUPLICATE",
+    CorsCount = "CORS-COUNT",
+    /// The endpoint is switched On but has no URL.
+    EpRequired = "EP-REQUIRED",
+    /// Not an absolute URL, or white space inside.
+    EpParse = "EP-PARSE",
+    /// Longer than 2,048 characters.
+    EpLength = "EP-LENGTH",
+    /// Not `https://`.
+    EpHttps = "EP-HTTPS",
+    /// Loopback or IP-literal host: the portal's servers call it.
+    EpHost = "EP-HOST",
+    /// User name or password in the URL.
+    EpUserinfo = "EP-USERINFO",
+    /// A fragment.
+    EpFragment = "EP-FRAGMENT",
+    /// The template has no such integration point.
+    EpTemplate = "EP-TEMPLATE",
+    /// Not a syntactically valid email address.
+    ContactEmail = "CONTACT-EMAIL",
+    /// Not a user of the app's partner (server).
+    ContactMember = "CONTACT-MEMBER",
+    /// The app type is fixed by the template (Mirroring is Custom, ERP sync and quote is Standard).
+    AppType = "APP-TYPE",
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Rule::from_id(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown rule {s}")))
+    }
+}
+
+/// How bad a finding is. Warnings never block saving; errors always do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// The overall result of a check: the worst finding (`info` counts as `ok`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Ok,
+    Warning,
+    Error,
+}
+
+impl Verdict {
+    pub fn of(findings: &[Finding]) -> Verdict {
+        findings.iter().fold(Verdict::Ok, |v, f| {
+            v.max(match f.severity {
+                Severity::Info => Verdict::Ok,
+                Severity::Warning => Verdict::Warning,
+                Severity::Error => Verdict::Error,
+            })
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Warning => "warning",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// One thing a rule found about one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// What is wrong and how to fix it.
+    pub message: String,
+    /// The standard the rule comes from, where one exists (e.g. "RFC 6749 §3.1.2").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity,
+            message: message.into(),
+            standard: None,
+        }
+    }
+    pub fn error(rule: Rule, message: impl Into<String>) -> Self {
+        Self::new(rule, Severity::Error, message)
+    }
+    pub fn warning(rule: Rule, message: impl Into<String>) -> Self {
+        Self::new(rule, Severity::Warning, message)
+    }
+    pub fn info(rule: Rule, message: impl Into<String>) -> Self {
+        Self::new(rule, Severity::Info, message)
+    }
+    pub fn std(mut self, standard: &str) -> Self {
+        self.standard = Some(standard.to_string());
+        self
+    }
+}
+
+/// The result of checking one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub input: String,
+    pub verdict: Verdict,
+    /// The form that would be stored; `None` when the input is not usable (has an error).
+    pub canonical: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Check {
+    /// Builds a check; the canonical form is dropped when any finding is an error.
+    pub fn new(input: &str, canonical: Option<String>, findings: Vec<Finding>) -> Self {
+        let verdict = Verdict::of(&findings);
+        Check {
+            input: input.to_string(),
+            canonical: if verdict == Verdict::Error {
+                None
+            } else {
+                canonical
+            },
+            verdict,
+            findings,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.verdict == Verdict::Error
+    }
+
+    pub fn has(&self, rule: Rule) -> bool {
+        self.findings.iter().any(|f| f.rule == rule)
+    }
+
+    /// Adds a finding and recomputes the verdict.
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+        self.verdict = Verdict::of(&self.findings);
+        if self.verdict == Verdict::Error {
+            self.canonical = None;
+        }
+    }
+
+    /// The most severe finding, for a one-line summary next to a field.
+    pub fn worst(&self) -> Option<&Finding> {
+        self.findings.iter().rev().max_by_key(|f| f.severity)
+    }
+}

@@ -1,0 +1,50 @@
+//! appreg-core: the domain of app registration — templates and their default configuration, the API's
+//! request and response types, and every validation rule of `rules.md`. Pure Rust with no I/O, so the
+//! same code runs in the browser (wasm32) and on the server and CLI (native).
+
+pub mod api;
+mod contact;
+mod cors;
+mod finding;
+mod matcher;
+mod name;
+mod pattern;
+mod redirect;
+mod registration;
+pub mod template;
+mod urlparts;
+
+pub use contact::check_contact_email;
+pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
+pub use finding::{Check, Finding, Rule, Severity, Verdict};
+pub use matcher::{match_redirect, MatchOutcome};
+pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CHARS};
+pub use redirect::{check_redirect_list, check_redirect_url, required_finding, MAX_URL_CHARS};
+pub use registration::{
+    endpoint_findings, field_error, field_findings, redirect_list_findings, validate_patch,
+    validate_registration, Validated,
+};
+pub use template::{
+    license_notes, AppType, Capability, EndpointKind, Environment, LicenseNote, RedirectStep,
+    Template, MAX_URLS, NATIVE_LOOPBACK_PATTERN, SEED_LOOPBACK_PATTERN,
+};
+
+use api::CheckKind;
+
+/// Checks values of one kind as `appreg check` and `POST /api/v1/check` do: redirect URLs as one list,
+/// CORS origins as one list, names and endpoints (taken as switched On) one by one.
+pub fn check_values<S: AsRef<str>>(
+    kind: CheckKind,
+    template: Template,
+    values: &[S],
+) -> Vec<Check> {
+    match kind {
+        CheckKind::Redirect => check_redirect_list(values, template),
+        CheckKind::Cors => check_cors_list(values),
+        CheckKind::Name => values.iter().map(|v| check_name(v.as_ref())).collect(),
+        CheckKind::Endpoint => values
+            .iter()
+            .map(|v| check_endpoint_url(v.as_ref(), true))
+            .collect(),
+    }
+}
