@@ -13,6 +13,7 @@ setup:
 
 ## Build the SPA (release, size profile) into dist/.
 web: setup
+	cargo fetch --quiet
 	trunk build --release --offline
 
 server: setup

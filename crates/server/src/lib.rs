@@ -1,18 +1,191 @@
-//! The appreg portal server: REST API, static SPA, and the `appreg` command line.
+//! The appreg portal server: REST API, the built SPA, and the `appreg` command line.
 
+pub mod apps;
+pub mod auth;
 pub mod cli;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod json;
+pub mod keys;
+pub mod openapi;
 
-use axum::{routing::get, Router};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies above this are refused with 413.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+pub struct Config {
+    /// Argon2id cost for passwords.
+    pub argon2: argon2::Params,
+    /// `Secure` on the session cookie (when served over https).
+    pub secure_cookies: bool,
+    /// Where the built SPA lives.
+    pub static_dir: PathBuf,
+}
+
+impl Config {
+    /// Production cost: OWASP's Argon2id recommendation (19 MiB, 2 passes).
+    pub fn new(static_dir: PathBuf) -> Self {
+        Config {
+            argon2: argon2::Params::default(),
+            secure_cookies: false,
+            static_dir,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub cfg: Arc<Config>,
+    /// A hash to verify against for unknown accounts, so they take as long as known ones.
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, cfg: Config) -> Self {
+        let dummy_hash = auth::hash_password(&cfg.argon2, "not a real password");
+        AppState {
+            db,
+            cfg: Arc::new(cfg),
+            dummy_hash,
+        }
+    }
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::NotFound
+}
+
+async fn method_not_allowed() -> Response {
+    error::ApiError::Json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This method is not allowed here.".into(),
+    )
+    .into_response()
+}
+
+async fn readyz(State(s): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1 AS one").fetch_one(&s.db).await {
+        Ok(_) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// The REST API under `/api/v1`.
+pub fn api_router() -> Router<AppState> {
+    use apps::*;
+    Router::new()
+        .route("/session", post(auth::sign_in).delete(auth::sign_out))
+        .route("/me", get(auth::me))
+        .route("/tokens", post(auth::create_token).get(auth::list_tokens))
+        .route("/tokens/{id}", delete(auth::revoke_token))
+        .route("/templates", get(templates))
+        .route("/openapi.json", get(openapi::document))
+        .route("/check", post(check))
+        .route("/partners/{partner}", get(partner))
+        .route(
+            "/partners/{partner}/applications",
+            get(list_apps).post(create_app),
+        )
+        .route(
+            "/partners/{partner}/applications/name-available",
+            get(name_available),
+        )
+        .route("/partners/{partner}/users", get(users))
+        .route("/applications/{app}", get(get_app).patch(patch_app))
+        .route(
+            "/applications/{app}/secrets",
+            get(list_secrets).post(create_secret),
+        )
+        .route(
+            "/applications/{app}/secrets/{secret}",
+            delete(revoke_secret),
+        )
+        .route(
+            "/applications/{app}/certificates",
+            get(list_certificates).post(create_certificate),
+        )
+        .route(
+            "/applications/{app}/certificates/{cert}",
+            delete(delete_certificate),
+        )
+        .route(
+            "/applications/{app}/publish-requests",
+            get(list_app_publish_requests).post(request_publish),
+        )
+        .route("/publish-requests", get(publish_queue))
+        .route("/publish-requests/{id}/approve", post(approve))
+        .route("/publish-requests/{id}/reject", post(reject))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Hashed build outputs are cached for a year; everything else (index.html) is revalidated.
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let hashed = path.rsplit('/').next().is_some_and(|f| {
+        f.rsplit_once('.')
+            .is_some_and(|(stem, _)| stem.rsplit_once('-').is_some_and(|(_, h)| h.len() >= 16))
+    });
+    let value = if hashed && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+/// The whole application: API, health checks, and the SPA (with `index.html` for client-side routes).
+pub fn app(state: AppState) -> Router {
+    let dir = state.cfg.static_dir.clone();
+    let spa = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+    let static_files = Router::new()
+        .fallback_service(spa)
+        .layer(middleware::from_fn(cache_headers));
+    Router::new()
+        .nest("/api/v1", api_router())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .merge(static_files)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
 
 /// Options of `appreg serve`.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
     pub addr: SocketAddr,
-    pub database_url: Option<String>,
+    pub database_url: String,
     pub static_dir: PathBuf,
     pub demo: bool,
 }
@@ -21,7 +194,8 @@ impl ServeOptions {
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let mut o = ServeOptions {
             addr: "127.0.0.1:8080".parse().expect("valid default"),
-            database_url: std::env::var("DATABASE_URL").ok(),
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| "sqlite://data/appreg.db".into()),
             static_dir: PathBuf::from("dist"),
             demo: false,
         };
@@ -38,7 +212,7 @@ impl ServeOptions {
                         .parse()
                         .map_err(|e| format!("--addr: {e}"))?
                 }
-                "--database-url" => o.database_url = Some(value("--database-url")?),
+                "--database-url" => o.database_url = value("--database-url")?,
                 "--static" => o.static_dir = PathBuf::from(value("--static")?),
                 "--demo" => o.demo = true,
                 other => return Err(format!("unknown option {other}")),
@@ -54,13 +228,21 @@ impl ServeOptions {
     }
 }
 
-/// The router: the SPA from `static_dir` (index.html for client-side routes) and the health checks.
-pub fn app(static_dir: PathBuf) -> Router {
-    let index = static_dir.join("index.html");
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .fallback_service(ServeDir::new(&static_dir).fallback(ServeFile::new(index)))
-        .layer(CompressionLayer::new())
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
 }
 
 /// `appreg serve`: returns the exit status.
@@ -79,6 +261,23 @@ pub fn serve_main(args: &[String]) -> i32 {
         .init();
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     rt.block_on(async move {
+        let pool = match db::connect(&opts.database_url, 16).await {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("appreg serve: cannot open the database: {e}");
+                return 1;
+            }
+        };
+        let state = AppState::new(pool, Config::new(opts.static_dir.clone()));
+        if opts.demo {
+            match demo::seed(&state).await {
+                Ok(()) => demo::print_credentials(),
+                Err(e) => {
+                    eprintln!("appreg serve: seeding demo data failed: {e:?}");
+                    return 1;
+                }
+            }
+        }
         let listener = match tokio::net::TcpListener::bind(opts.addr).await {
             Ok(l) => l,
             Err(e) => {
@@ -87,11 +286,10 @@ pub fn serve_main(args: &[String]) -> i32 {
             }
         };
         tracing::info!("serving on http://{}", opts.addr);
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match axum::serve(listener, app(opts.static_dir))
-            .with_graceful_shutdown(shutdown)
+        println!("appreg: serving on http://{}", opts.addr);
+        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+        match axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
             .await
         {
             Ok(()) => 0,

@@ -1,0 +1,130 @@
+//! One error type, turned into one response shape: RFC 9457 `application/problem+json`.
+
+use appreg_core::api::{FieldError, Problem};
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400 with a detail.
+    BadRequest(String),
+    /// 401: no or an expired session/token.
+    Unauthenticated,
+    /// 403 with a detail (CSRF header missing, role too low).
+    Forbidden(String),
+    /// 404: also for another partner's resources.
+    NotFound,
+    /// 409 with a detail.
+    Conflict(String),
+    /// 412: the `If-Match` ETag is stale.
+    PreconditionFailed,
+    /// 428: `If-Match` is required.
+    PreconditionRequired,
+    /// 422 with field findings carrying rule IDs.
+    Validation(Vec<FieldError>),
+    /// 429 with seconds to wait.
+    TooManyRequests(u64),
+    /// A rejected JSON body (400/413/415/422).
+    Json(StatusCode, String),
+    /// 500: the detail goes to the log, never to the client.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let status = r.status();
+        let detail = match &r {
+            JsonRejection::MissingJsonContentType(_) => {
+                "Send the body as JSON with the header Content-Type: application/json.".to_string()
+            }
+            JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+                "The request body is larger than 256 KiB.".to_string()
+            }
+            _ => r.body_text(),
+        };
+        ApiError::Json(status, detail)
+    }
+}
+
+fn problem(status: StatusCode, detail: String, errors: Vec<FieldError>) -> Problem {
+    let title = status.canonical_reason().unwrap_or("Error").to_string();
+    let slug = title.to_ascii_lowercase().replace(' ', "-");
+    Problem {
+        type_: format!("https://appreg.dev/problems/{slug}"),
+        title,
+        status: status.as_u16(),
+        detail,
+        errors,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut retry_after = None;
+        let (status, detail, errors) = match self {
+            ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, d, vec![]),
+            ApiError::Unauthenticated => {
+                (StatusCode::UNAUTHORIZED, "Sign in first, or send a valid API token.".into(), vec![])
+            }
+            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, d, vec![]),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "Not found.".into(), vec![]),
+            ApiError::Conflict(d) => (StatusCode::CONFLICT, d, vec![]),
+            ApiError::PreconditionFailed => (
+                StatusCode::PRECONDITION_FAILED,
+                "The application was changed by someone else since you loaded it. Reload it, then apply your \
+                 change again."
+                    .into(),
+                vec![],
+            ),
+            ApiError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "Send the If-Match header with the ETag you loaded the application with.".into(),
+                vec![],
+            ),
+            ApiError::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Some values are not valid; see errors.".into(),
+                errors,
+            ),
+            ApiError::TooManyRequests(secs) => {
+                retry_after = Some(secs);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Too many failed sign-ins. Try again in {secs} seconds."),
+                    vec![],
+                )
+            }
+            ApiError::Json(status, d) => (status, d, vec![]),
+            ApiError::Internal(d) => {
+                tracing::error!(error = %d, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.".into(), vec![])
+            }
+        };
+        let body = serde_json::to_vec(&problem(status, detail, errors)).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(s) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        res
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,177 @@
+//! Test harness: the real router over a fresh SQLite file per test, with the demo data seeded.
+#![allow(dead_code)]
+
+use appreg_server::{app, db, demo, AppState, Config};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+#[derive(Clone)]
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub dir: PathBuf,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub raw: Vec<u8>,
+}
+
+impl Reply {
+    pub fn rules(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["rule"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    pub fn is_problem(&self) -> bool {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/problem+json")
+            && self.body["status"].as_u64() == Some(u64::from(self.status.as_u16()))
+            && self.body["title"].is_string()
+            && self.body["type"].is_string()
+    }
+}
+
+/// Who sends a request.
+#[derive(Clone)]
+pub enum As {
+    Nobody,
+    /// A session cookie, with the CSRF header.
+    Cookie(String),
+    /// A session cookie without the CSRF header.
+    CookieNoCsrf(String),
+    Bearer(String),
+}
+
+pub async fn test_app() -> TestApp {
+    let dir = std::env::temp_dir().join(format!("appreg-test-{}", db::random_hex(8)));
+    std::fs::create_dir_all(dir.join("static")).unwrap();
+    std::fs::write(
+        dir.join("static/index.html"),
+        "<!doctype html><title>appreg</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("static/appreg-web-0123456789abcdef.js"),
+        "console.log('hashed')",
+    )
+    .unwrap();
+    let url = std::env::var("APPREG_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("appreg.db").display()));
+    let pool = db::connect(&url, 16).await.expect("database");
+    let mut cfg = Config::new(dir.join("static"));
+    // Argon2id still, at the lowest cost, so tests stay fast.
+    cfg.argon2 = argon2::Params::new(8, 1, 1, None).unwrap();
+    let state = AppState::new(pool, cfg);
+    demo::seed(&state).await.expect("seed");
+    TestApp {
+        router: app(state.clone()),
+        state,
+        dir,
+    }
+}
+
+impl TestApp {
+    pub async fn send(
+        &self,
+        who: &As,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut b = Request::builder().method(method).uri(path);
+        match who {
+            As::Nobody => {}
+            As::Cookie(c) => {
+                b = b
+                    .header(header::COOKIE, c.as_str())
+                    .header("x-requested-with", "appreg")
+            }
+            As::CookieNoCsrf(c) => b = b.header(header::COOKIE, c.as_str()),
+            As::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.raw(req).await
+    }
+
+    pub async fn raw(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let raw = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            raw,
+        }
+    }
+
+    pub async fn get(&self, who: &As, path: &str) -> Reply {
+        self.send(who, Method::GET, path, None, &[]).await
+    }
+    pub async fn post(&self, who: &As, path: &str, body: Value) -> Reply {
+        self.send(who, Method::POST, path, Some(body), &[]).await
+    }
+
+    /// Signs in and returns the session cookie.
+    pub async fn sign_in(&self, email: &str) -> As {
+        let r = self
+            .post(
+                &As::Nobody,
+                "/api/v1/session",
+                json!({"email": email, "password": demo::DEMO_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "sign in {email}: {}", r.body);
+        let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        As::Cookie(cookie.split(';').next().unwrap().to_string())
+    }
+
+    /// Creates an app as `who` and returns it.
+    pub async fn create(&self, who: &As, body: Value) -> Value {
+        let r = self
+            .post(who, "/api/v1/partners/demo/applications", body)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+}
+
+pub fn web_app(name: &str) -> Value {
+    json!({"template": "web", "app_type": "custom", "name": name,
+           "redirect_urls": ["https://app.example.com/callback"], "technical_contact": "dev@demo.test"})
+}
+
+pub fn cookie_of(who: &As) -> String {
+    match who {
+        As::Cookie(c) | As::CookieNoCsrf(c) => c.clone(),
+        _ => panic!("not a cookie"),
+    }
+}
