@@ -32,6 +32,11 @@ test: setup
 
 test-native:
 	cargo test --workspace --exclude appreg-web
+	$(MAKE) test-pg
+
+## The server's integration suite again, on a throw-away PostgreSQL cluster (with the two-instance tests).
+test-pg:
+	@bash scripts/test-pg.sh
 
 test-wasm:
 	cargo test -p appreg-web --target wasm32-unknown-unknown
@@ -42,6 +47,11 @@ test-e2e:
 ## Benchmarks: printed figures, not part of `make test`.
 bench:
 	cargo bench -p appreg-core --bench validate
+
+bench-server:
+	cargo bench -p appreg-server --bench server
+	@if [ -n "$$APPREG_PG_URL" ]; then DATABASE_URL="$$APPREG_PG_URL" cargo bench -p appreg-server --bench server; \
+	 else echo "bench-server: PostgreSQL column not measured (set APPREG_PG_URL=postgres://…)"; fi
 
 size: web
 	@bash scripts/size.sh

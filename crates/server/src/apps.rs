@@ -197,18 +197,29 @@ pub async fn list_apps(
     .fetch_all(&s.db)
     .await?;
     let more = rows.len() as i64 > limit;
+    let page: Vec<&AnyRow> = rows.iter().take(limit as usize).collect();
+    // One query for the client IDs of the whole page.
+    let mut ids_by_app: HashMap<String, Vec<AnyRow>> = HashMap::new();
+    if !page.is_empty() {
+        let placeholders: Vec<String> = (1..=page.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT application_id, environment, client_id, state FROM client_ids WHERE application_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for row in &page {
+            q = q.bind(get_s(row, "id"));
+        }
+        for r in q.fetch_all(&s.db).await? {
+            ids_by_app.entry(get_s(&r, "application_id")).or_default().push(r);
+        }
+    }
     let mut items = Vec::new();
     let mut last = None;
-    for row in rows.iter().take(limit as usize) {
+    for row in page {
         let id = get_s(row, "id");
-        let ids = sqlx::query(
-            "SELECT environment, client_id, state FROM client_ids WHERE application_id = $1",
-        )
-        .bind(&id)
-        .fetch_all(&s.db)
-        .await?;
         last = Some(format!("{}\u{0}{}", get_s(row, "name_key"), id));
-        items.push(row_to_app(row, &ids)?.0);
+        items.push(row_to_app(row, ids_by_app.get(&id).map_or(&[][..], |v| v.as_slice()))?.0);
     }
     let next_cursor = if more {
         last.map(|l| hex::encode(l.as_bytes()))
@@ -233,7 +244,7 @@ pub async fn users(
     let prefix = q.email_prefix.unwrap_or_default().trim().to_lowercase();
     let rows = sqlx::query(
         "SELECT u.id, u.email, u.name FROM users u JOIN memberships m ON m.user_id = u.id \
-         WHERE m.partner_id = $1 AND substr(u.email, 1, length($2)) = $2 ORDER BY u.email LIMIT 20",
+         WHERE m.partner_id = $1 AND substr(u.email, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT) ORDER BY u.email LIMIT 20",
     )
     .bind(&pid)
     .bind(&prefix)

@@ -439,44 +439,11 @@ async fn no_client_secret_or_private_key_is_stored_in_clear() {
         token.as_str(),
         "demo-password",
     ];
-    // Read the file with the SQLite driver itself, so every column is seen as stored.
-    let file =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", t.dir.join("appreg.db").display()))
-            .await
-            .unwrap();
-    let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(&file)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<String, _>("name").unwrap())
-        .collect();
-    assert!(tables.len() >= 12, "{tables:?}");
     let mut scanned = 0;
-    for table in &tables {
-        let cols: Vec<String> =
-            sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&file)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get::<String, _>("name").unwrap())
-                .collect();
-        for col in cols {
-            let rows = sqlx::query(&format!(
-                "SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\""
-            ))
-            .fetch_all(&file)
-            .await
-            .unwrap();
-            for row in rows {
-                let v: Option<String> = row.try_get("v").unwrap_or(None);
-                let Some(v) = v else { continue };
-                scanned += 1;
-                for n in &needles {
-                    assert!(!v.contains(n), "{table}.{col} holds a secret in clear");
-                }
-            }
+    for (table, col, value) in every_text_value(&t).await {
+        scanned += 1;
+        for n in &needles {
+            assert!(!value.contains(n), "{table}.{col} holds a secret in clear");
         }
     }
     assert!(scanned > 50, "the scan read the data ({scanned} values)");
@@ -501,4 +468,46 @@ async fn the_spa_is_served_with_fallback_and_cache_headers() {
         .unwrap();
     let _ = t.raw(req).await; // compression is applied by size; the call must simply succeed
     assert!(r.headers.contains_key("x-request-id"));
+}
+
+/// Every stored value as text, with its table and column, read with the database's own driver.
+async fn every_text_value(t: &TestApp) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let url = t.url.clone();
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let cols: Vec<(String, String)> = sqlx::query(
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns WHERE table_schema = 'public'",
+        )
+        .fetch_all(&pool).await.unwrap().iter()
+        .map(|r| (r.try_get::<String, _>("t").unwrap(), r.try_get::<String, _>("c").unwrap())).collect();
+        assert!(cols.iter().map(|c| &c.0).collect::<std::collections::BTreeSet<_>>().len() >= 12);
+        for (table, col) in cols {
+            let rows = sqlx::query(&format!("SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\"")).fetch_all(&pool).await.unwrap();
+            for row in rows {
+                if let Some(v) = row.try_get::<Option<String>, _>("v").unwrap() {
+                    out.push((table.clone(), col.clone(), v));
+                }
+            }
+        }
+    } else {
+        let file = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.dir.join("appreg.db").display())).await.unwrap();
+        let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&file).await.unwrap().iter().map(|r| r.try_get::<String, _>("name").unwrap()).collect();
+        assert!(tables.len() >= 12, "{tables:?}");
+        for table in tables {
+            let cols: Vec<String> = sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&file).await.unwrap().iter().map(|r| r.try_get::<String, _>("name").unwrap()).collect();
+            for col in cols {
+                let rows = sqlx::query(&format!("SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\""))
+                    .fetch_all(&file).await.unwrap();
+                for row in rows {
+                    if let Some(v) = row.try_get::<Option<String>, _>("v").unwrap_or(None) {
+                        out.push((table.clone(), col.clone(), v));
+                    }
+                }
+            }
+        }
+    }
+    out
 }

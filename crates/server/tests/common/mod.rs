@@ -15,6 +15,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub dir: PathBuf,
+    /// The database URL of this test.
+    pub url: String,
 }
 
 pub struct Reply {
@@ -56,6 +58,27 @@ pub enum As {
     Bearer(String),
 }
 
+/// The PostgreSQL admin URL when the suite runs against PostgreSQL (`APPREG_TEST_PG_URL`).
+pub fn pg_admin_url() -> Option<String> {
+    std::env::var("APPREG_TEST_PG_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A new, empty database for one test: a SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match pg_admin_url() {
+        None => format!("sqlite://{}", dir.join("appreg.db").display()),
+        Some(admin) => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("appreg_t_{}", db::random_hex(8));
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL admin connection");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+            format!("{base}/{name}")
+        }
+    }
+}
+
 pub async fn test_app() -> TestApp {
     let dir = std::env::temp_dir().join(format!("appreg-test-{}", db::random_hex(8)));
     std::fs::create_dir_all(dir.join("static")).unwrap();
@@ -69,10 +92,7 @@ pub async fn test_app() -> TestApp {
         "console.log('hashed')",
     )
     .unwrap();
-    let url = std::env::var("APPREG_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("appreg.db").display()));
+    let url = fresh_database(&dir).await;
     let pool = db::connect(&url, 16).await.expect("database");
     let mut cfg = Config::new(dir.join("static"));
     // Argon2id still, at the lowest cost, so tests stay fast.
@@ -83,6 +103,7 @@ pub async fn test_app() -> TestApp {
         router: app(state.clone()),
         state,
         dir,
+        url,
     }
 }
 
