@@ -49,9 +49,7 @@ bench:
 	cargo bench -p appreg-core --bench validate
 
 bench-server:
-	cargo bench -p appreg-server --bench server
-	@if [ -n "$$APPREG_PG_URL" ]; then DATABASE_URL="$$APPREG_PG_URL" cargo bench -p appreg-server --bench server; \
-	 else echo "bench-server: PostgreSQL column not measured (set APPREG_PG_URL=postgres://…)"; fi
+	@bash scripts/bench-server.sh
 
 size: web
 	@bash scripts/size.sh
