@@ -1,6 +1,4 @@
-use appreg_web::App;
-
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    appreg_web::boot();
 }

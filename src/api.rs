@@ -1,0 +1,429 @@
+//! The one place that knows URLs: every REST path, every fetch, and the SPA's own (hash) routes.
+//!
+//! Requests go through a [`Transport`]. The default one is the browser's `fetch`; tests (and a host
+//! portal that wants to proxy calls) install another with [`set_transport`], so the whole app can run
+//! against a fake server.
+
+use crate::draft::Step;
+use appreg_core::api::{
+    Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
+    NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
+    Problem, PublishRequest, SecretInfo, SignIn, UserSummary,
+};
+use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// One HTTP request, as the transport sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: String,
+    pub etag: Option<String>,
+}
+
+pub type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, String>>>>;
+/// Sends a request; `Err` means the network failed (offline, DNS, CORS), not an HTTP error.
+pub type Transport = Rc<dyn Fn(HttpRequest) -> TransportFuture>;
+
+thread_local! {
+    static TRANSPORT: RefCell<Option<Transport>> = const { RefCell::new(None) };
+    static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Replaces the network layer (`None` restores the browser's `fetch`).
+pub fn set_transport(t: Option<Transport>) {
+    TRANSPORT.with(|c| *c.borrow_mut() = t);
+}
+
+/// Sets the API origin (the host's `data-api-base`; empty means the page's own origin).
+pub fn set_base(base: &str) {
+    BASE.with(|b| *b.borrow_mut() = base.trim_end_matches('/').to_string());
+}
+
+/// An API failure: the network, an HTTP error with its problem+json body, or an unreadable body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    Network(String),
+    Http {
+        status: u16,
+        problem: Option<Problem>,
+    },
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn is_network(&self) -> bool {
+        matches!(self, ApiError::Network(_))
+    }
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ApiError::Http { problem, .. } => problem.as_ref(),
+            _ => None,
+        }
+    }
+    /// A sentence for the user.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network(_) => {
+                "The server could not be reached. Check your connection and try again.".into()
+            }
+            ApiError::Http {
+                problem: Some(p), ..
+            } => {
+                if p.detail.is_empty() {
+                    p.title.clone()
+                } else {
+                    format!("{} {}", p.title, p.detail)
+                }
+            }
+            ApiError::Http { status, .. } => format!("The server answered with status {status}."),
+            ApiError::Decode(_) => "The server sent an answer this page cannot read.".into(),
+        }
+    }
+}
+
+fn url(path: &str) -> String {
+    BASE.with(|b| format!("{}/api/v1{path}", b.borrow()))
+}
+
+fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+async fn send(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let custom = TRANSPORT.with(|t| t.borrow().clone());
+    let res = match custom {
+        Some(t) => t(req).await,
+        None => browser_fetch(req).await,
+    };
+    res.map_err(ApiError::Network)
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "network error".into())
+}
+
+async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method);
+    init.set_credentials(web_sys::RequestCredentials::Include);
+    let headers = web_sys::Headers::new().map_err(js_err)?;
+    headers.set("Accept", "application/json").map_err(js_err)?;
+    for (k, v) in &req.headers {
+        headers.set(k, v).map_err(js_err)?;
+    }
+    if let Some(body) = &req.body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js_err)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
+    let text = JsFuture::from(resp.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?
+        .as_string()
+        .unwrap_or_default();
+    Ok(HttpResponse {
+        status: resp.status(),
+        body: text,
+        etag: resp.headers().get("ETag").ok().flatten(),
+    })
+}
+
+/// Sends a request: adds the CSRF header to every state-changing one, maps errors.
+async fn request(
+    method: &'static str,
+    path: String,
+    mut headers: Vec<(&'static str, String)>,
+    body: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    if method != "GET" {
+        headers.push(("X-Requested-With", "appreg".into()));
+    }
+    let resp = send(HttpRequest {
+        method,
+        url: url(&path),
+        headers,
+        body,
+    })
+    .await?;
+    if resp.status >= 400 {
+        return Err(ApiError::Http {
+            status: resp.status,
+            problem: serde_json::from_str(&resp.body).ok(),
+        });
+    }
+    Ok(resp)
+}
+
+fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, ApiError> {
+    serde_json::from_str(&resp.body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+/// `POST /api/v1/session`
+pub async fn sign_in(body: &SignIn) -> Result<(), ApiError> {
+    request("POST", "/session".into(), vec![], json(body)).await?;
+    Ok(())
+}
+
+/// `DELETE /api/v1/session`
+pub async fn sign_out() -> Result<(), ApiError> {
+    request("DELETE", "/session".into(), vec![], None).await?;
+    Ok(())
+}
+
+/// `GET /api/v1/me`
+pub async fn me() -> Result<Me, ApiError> {
+    decode(&request("GET", "/me".into(), vec![], None).await?)
+}
+
+/// `GET /api/v1/partners/{partner}/applications`
+pub async fn applications(
+    partner: &str,
+    cursor: Option<&str>,
+) -> Result<ApplicationPage, ApiError> {
+    let mut path = format!("/partners/{}/applications?limit=100", enc(partner));
+    if let Some(c) = cursor {
+        path.push_str("&cursor=");
+        path.push_str(&enc(c));
+    }
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `GET /api/v1/partners/{partner}/applications/name-available?name=`
+pub async fn name_available(partner: &str, name: &str) -> Result<NameAvailability, ApiError> {
+    let path = format!(
+        "/partners/{}/applications/name-available?name={}",
+        enc(partner),
+        enc(name)
+    );
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `GET /api/v1/partners/{partner}/users?email_prefix=`
+pub async fn users(partner: &str, email_prefix: &str) -> Result<Vec<UserSummary>, ApiError> {
+    let path = format!(
+        "/partners/{}/users?email_prefix={}",
+        enc(partner),
+        enc(email_prefix)
+    );
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/partners/{partner}/applications` with its `Idempotency-Key`.
+pub async fn create_application(
+    partner: &str,
+    idempotency_key: &str,
+    body: &CreateApplication,
+) -> Result<Application, ApiError> {
+    let path = format!("/partners/{}/applications", enc(partner));
+    let headers = vec![("Idempotency-Key", idempotency_key.to_string())];
+    decode(&request("POST", path, headers, json(body)).await?)
+}
+
+/// `GET /api/v1/applications/{app}` with its `ETag`.
+pub async fn application(app: &str) -> Result<(Application, Option<String>), ApiError> {
+    let resp = request("GET", format!("/applications/{}", enc(app)), vec![], None).await?;
+    Ok((decode(&resp)?, resp.etag))
+}
+
+/// `PATCH /api/v1/applications/{app}` with `If-Match`.
+pub async fn patch_application(
+    app: &str,
+    etag: &str,
+    patch: &ApplicationPatch,
+) -> Result<(Application, Option<String>), ApiError> {
+    let headers = vec![("If-Match", etag.to_string())];
+    let path = format!("/applications/{}", enc(app));
+    let resp = request("PATCH", path, headers, json(patch)).await?;
+    Ok((decode(&resp)?, resp.etag))
+}
+
+/// `POST /api/v1/applications/{app}/secrets`
+pub async fn new_secret(app: &str, req: &NewSecretRequest) -> Result<NewSecret, ApiError> {
+    let path = format!("/applications/{}/secrets", enc(app));
+    decode(&request("POST", path, vec![], json(req)).await?)
+}
+
+/// `GET /api/v1/applications/{app}/secrets`
+pub async fn secrets(app: &str) -> Result<Vec<SecretInfo>, ApiError> {
+    decode(
+        &request(
+            "GET",
+            format!("/applications/{}/secrets", enc(app)),
+            vec![],
+            None,
+        )
+        .await?,
+    )
+}
+
+/// `DELETE /api/v1/applications/{app}/secrets/{secret}`
+pub async fn revoke_secret(app: &str, secret: &str) -> Result<(), ApiError> {
+    let path = format!("/applications/{}/secrets/{}", enc(app), enc(secret));
+    request("DELETE", path, vec![], None).await?;
+    Ok(())
+}
+
+/// `GET /api/v1/applications/{app}/certificates`
+pub async fn certificates(app: &str) -> Result<Vec<Certificate>, ApiError> {
+    let path = format!("/applications/{}/certificates", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/applications/{app}/certificates`: generate a key pair, or upload a public key.
+pub async fn new_certificate(
+    app: &str,
+    req: &NewCertificateRequest,
+) -> Result<Certificate, ApiError> {
+    let path = format!("/applications/{}/certificates", enc(app));
+    decode(&request("POST", path, vec![], json(req)).await?)
+}
+
+/// `DELETE /api/v1/applications/{app}/certificates/{cert}`
+pub async fn delete_certificate(app: &str, cert: &str) -> Result<(), ApiError> {
+    let path = format!("/applications/{}/certificates/{}", enc(app), enc(cert));
+    request("DELETE", path, vec![], None).await?;
+    Ok(())
+}
+
+/// `GET /api/v1/applications/{app}/publish-requests`
+pub async fn publish_requests(app: &str) -> Result<Vec<PublishRequest>, ApiError> {
+    let path = format!("/applications/{}/publish-requests", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/applications/{app}/publish-requests`
+pub async fn request_publish(
+    app: &str,
+    req: &NewPublishRequest,
+) -> Result<PublishRequest, ApiError> {
+    let path = format!("/applications/{}/publish-requests", enc(app));
+    decode(&request("POST", path, vec![], json(req)).await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SPA's own routes: hash URLs, so the app works inside any host page and from `dist/`.
+
+/// Where the user is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The partner page of the current partner (or sign-in).
+    Home,
+    /// The wizard at one step.
+    Wizard(Step),
+    /// The success page after creation.
+    Created(String),
+    /// The app page.
+    App(String),
+}
+
+impl Route {
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.split('/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("new"), Some(step), _) => Step::from_slug(step)
+                .map(Route::Wizard)
+                .unwrap_or(Route::Wizard(Step::Template)),
+            (Some("new"), None, _) => Route::Wizard(Step::Template),
+            (Some("apps"), Some(id), Some("created")) if !id.is_empty() => {
+                Route::Created(id.to_string())
+            }
+            (Some("apps"), Some(id), _) if !id.is_empty() => Route::App(id.to_string()),
+            _ => Route::Home,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home => "#/".into(),
+            Route::Wizard(step) => format!("#/new/{}", step.slug()),
+            Route::Created(id) => format!("#/apps/{id}/created"),
+            Route::App(id) => format!("#/apps/{id}"),
+        }
+    }
+
+    /// A section of the app page (`#/apps/{id}/{section}`), for the success page's links.
+    pub fn app_section(id: &str, section: &str) -> String {
+        format!("#/apps/{id}/{section}")
+    }
+}
+
+/// The section of the app page the address asks for (`#/apps/{id}/{section}`).
+pub fn current_section() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let mut parts = hash.trim_start_matches("#/").split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("apps"), Some(_), Some(s)) if !s.is_empty() && s != "created" => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// The current hash route of the page.
+pub fn current_route() -> Route {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| Route::parse(&h))
+        .unwrap_or(Route::Home)
+}
+
+/// Writes a route into the address bar (a history entry, or a replacement).
+pub fn write_route(route: &Route, replace: bool) {
+    let Some(w) = web_sys::window() else { return };
+    let href = route.href();
+    if w.location().hash().ok().as_deref() == Some(href.as_str()) {
+        return;
+    }
+    if replace {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&href));
+        }
+    } else {
+        let _ = w.location().set_hash(&href);
+    }
+}

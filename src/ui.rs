@@ -1,0 +1,172 @@
+//! Small shared pieces: the findings list next to a field, copy and download, debouncing.
+
+use appreg_core::{Finding, Template};
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+
+/// The findings of one field, linked from the field with `aria-describedby`.
+#[component]
+pub fn Findings(
+    id: String,
+    findings: Signal<Vec<Finding>>,
+    /// Hide until the user has touched the field (an empty field is not an error yet).
+    show: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <ul id=id class="findings" aria-live="polite">
+            {move || {
+                show.get()
+                    .then(|| {
+                        findings
+                            .get()
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <li class=f.severity.as_str() data-rule=f.rule.id()>
+                                        <span class="rule">{f.rule.id()}</span>
+                                        " "
+                                        {f.message}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+            }}
+        </ul>
+    }
+}
+
+/// Whether a list of findings has an error.
+pub fn has_error(f: &[Finding]) -> bool {
+    f.iter().any(|f| f.severity == appreg_core::Severity::Error)
+}
+
+/// Copies text to the clipboard.
+pub fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// A "Copy" button that says "Copied" for a moment.
+#[component]
+pub fn CopyButton(text: Signal<String>, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            class="copy"
+            on:click=move |_| {
+                copy(&text.get_untracked());
+                copied.set(true);
+                set_timeout(move || { let _ = copied.try_set(false); }, Duration::from_secs(2));
+            }
+        >
+            {move || if copied.get() { "Copied" } else { label }}
+        </button>
+    }
+}
+
+/// Offers a text file for download.
+pub fn download(filename: &str, mime: &str, content: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(a);
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A signal that follows `source` once it has been still for `ms` milliseconds.
+pub fn debounced<T>(source: impl Fn() -> T + 'static, ms: u64) -> ReadSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let (out, set_out) = signal(untrack(&source));
+    Effect::new(move |prev: Option<Option<TimeoutHandle>>| {
+        let value = source();
+        if let Some(Some(h)) = prev {
+            h.clear();
+        }
+        if out.with_untracked(|o| *o == value) {
+            return None;
+        }
+        set_timeout_with_handle(
+            move || {
+                let _ = set_out.try_set(value);
+            },
+            Duration::from_millis(ms),
+        )
+        .ok()
+    });
+    out
+}
+
+/// The default-configuration table of `product.md`, for one template.
+#[component]
+pub fn ConfigTable(template: Template) -> impl IntoView {
+    let caps = template.capabilities();
+    view! {
+        <table class="config">
+            <caption>"Default configuration of " {template.title()}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Capability"</th>
+                    <th scope="col">"What it means"</th>
+                    <th scope="col">"Set"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {appreg_core::Capability::ALL
+                    .into_iter()
+                    .map(|c| {
+                        let on = caps.contains(&c);
+                        view! {
+                            <tr class:on=on>
+                                <th scope="row">{c.title()}</th>
+                                <td>{c.meaning()}</td>
+                                <td>{if on { "Yes" } else { "No" }}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// The license messages for a choice (core `license_notes`).
+#[component]
+pub fn LicenseNotes(notes: Signal<Vec<appreg_core::LicenseNote>>) -> impl IntoView {
+    view! {
+        <div class="licenses" aria-live="polite">
+            {move || {
+                notes
+                    .get()
+                    .into_iter()
+                    .map(|n| {
+                        view! {
+                            <p class=if n.informational { "note info" } else { "note license" } data-note=n.id>
+                                {n.text}
+                            </p>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
