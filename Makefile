@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-wasm test-e2e bench bench-server bench-web size lint fmt
+.PHONY: run test setup web server test-native test-pg test-wasm test-e2e bench bench-server bench-web size lint fmt
 
 setup:
 	@bash scripts/setup.sh
@@ -41,12 +41,15 @@ test-pg:
 test-wasm:
 	cargo test -p appreg-web --target wasm32-unknown-unknown
 
-test-e2e:
-	@if [ -f e2e/run.sh ]; then bash e2e/run.sh; else echo "e2e: no end-to-end suite yet"; fi
+test-e2e: web server
+	bash e2e/run.sh
 
 ## Benchmarks: printed figures, not part of `make test`.
 bench:
 	cargo bench -p appreg-core --bench validate
+
+bench-web: web server
+	bash e2e/bench-web.sh
 
 bench-server:
 	@bash scripts/bench-server.sh
