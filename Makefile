@@ -31,7 +31,7 @@ test: setup
 	$(MAKE) test-e2e
 
 test-native:
-	cargo test --workspace --exclude appreg-web
+	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
 	$(MAKE) test-pg
 
 ## The server's integration suite again, on a throw-away PostgreSQL cluster (with the two-instance tests).
@@ -55,7 +55,12 @@ bench-server:
 	@bash scripts/bench-server.sh
 
 size: web
-	@bash scripts/size.sh
+	@echo "== the SPA (dist/) =="
+	@bash scripts/size.sh dist
+	@trunk build --release --offline --dist target/size-counter crates/size-counter/index.html >/dev/null 2>&1 \
+	  || trunk build --release --offline --dist target/size-counter crates/size-counter/index.html
+	@echo "== a bare Leptos counter built the same way =="
+	@bash scripts/size.sh target/size-counter
 
 lint:
 	cargo fmt --all -- --check

@@ -165,7 +165,10 @@ fn literal_prefix(body: &str) -> Result<(String, String), Finding> {
         }
         return Ok((scheme, host));
     }
-    let next = chars[i];
+    let Some(&next) = chars.get(i) else {
+        // The pattern ends right after the host: RU-PATTERN-ANCHOR already asks for the closing $.
+        return Ok((scheme, host));
+    };
     let unescaped_dot_in_host =
         next == '.' && chars.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric());
     let more_host_follows = {

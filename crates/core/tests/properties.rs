@@ -37,12 +37,17 @@ fn urlish() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
 }
 
+/// 2,000 cases per property by default; `PROPTEST_CASES=200000` for a long run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+}
+
 fn templates() -> impl Strategy<Value = Template> {
     prop::sample::select(Template::ALL.to_vec())
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn redirect_never_panics_and_canonical_is_a_fixed_point(s in urlish(), t in templates()) {
