@@ -303,7 +303,7 @@ fn cases() -> Vec<Case> {
             rule: Rule::RuPatternAnchor,
             severity: E,
             kind: Redirect(Web),
-            flagged: &[r"^https://a\.example\.com/cb"],
+            flagged: &[r"^https://a\.example\.com/cb", r"^https://localhost"],
             near_miss: &[r"^https://a\.example\.com/cb$"],
         },
         Case {
