@@ -15,6 +15,7 @@ setup:
 web: setup
 	cargo fetch --quiet
 	trunk build --release --offline
+	@for f in dist/*.wasm dist/*.js dist/*.css; do brotli -f -k -q 11 "$$f"; gzip -f -k -9 "$$f"; done
 
 server: setup
 	cargo build -p appreg-server

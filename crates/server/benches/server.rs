@@ -22,21 +22,40 @@ impl Conn {
     async fn open(addr: SocketAddr) -> Conn {
         let s = TcpStream::connect(addr).await.expect("connect");
         s.set_nodelay(true).unwrap();
-        Conn { stream: BufReader::new(s) }
+        Conn {
+            stream: BufReader::new(s),
+        }
     }
 
     /// Sends one request; returns (status, headers, body).
-    async fn request(&mut self, method: &str, path: &str, headers: &[(&str, String)], body: &str) -> (u16, Vec<(String, String)>, String) {
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n", body.len());
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> (u16, Vec<(String, String)>, String) {
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n",
+            body.len()
+        );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
         req.push_str(body);
-        self.stream.get_mut().write_all(req.as_bytes()).await.expect("write");
+        self.stream
+            .get_mut()
+            .write_all(req.as_bytes())
+            .await
+            .expect("write");
         let mut line = String::new();
         self.stream.read_line(&mut line).await.expect("status line");
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
         let mut hdrs = Vec::new();
         let mut len = 0usize;
         loop {
@@ -84,7 +103,8 @@ impl Figures {
 async fn run<F, Fut>(label: &'static str, addr: SocketAddr, per_client: usize, make: F) -> Figures
 where
     F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = (String, String, Vec<(&'static str, String)>, String, u16)> + Send,
+    Fut: std::future::Future<Output = (String, String, Vec<(&'static str, String)>, String, u16)>
+        + Send,
 {
     let start = Instant::now();
     let counter = Arc::new(AtomicUsize::new(0));
@@ -110,11 +130,18 @@ where
     for t in tasks {
         lat.extend(t.await.unwrap());
     }
-    Figures { label, lat, wall: start.elapsed() }
+    Figures {
+        label,
+        lat,
+        wall: start.elapsed(),
+    }
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let dir = std::env::temp_dir().join(format!("appreg-bench-{}", db::random_hex(6)));
         std::fs::create_dir_all(&dir).unwrap();

@@ -211,7 +211,10 @@ pub async fn list_apps(
             q = q.bind(get_s(row, "id"));
         }
         for r in q.fetch_all(&s.db).await? {
-            ids_by_app.entry(get_s(&r, "application_id")).or_default().push(r);
+            ids_by_app
+                .entry(get_s(&r, "application_id"))
+                .or_default()
+                .push(r);
         }
     }
     let mut items = Vec::new();

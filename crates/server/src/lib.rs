@@ -160,7 +160,12 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 /// The whole application: API, health checks, and the SPA (with `index.html` for client-side routes).
 pub fn app(state: AppState) -> Router {
     let dir = state.cfg.static_dir.clone();
-    let spa = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+    // `make web` writes .br (quality 11) and .gz next to the hashed files; without them, responses are
+    // compressed on the fly by the CompressionLayer below.
+    let spa = ServeDir::new(&dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(dir.join("index.html")));
     let static_files = Router::new()
         .fallback_service(spa)
         .layer(middleware::from_fn(cache_headers));

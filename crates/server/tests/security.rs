@@ -456,18 +456,26 @@ async fn the_spa_is_served_with_fallback_and_cache_headers() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&r.raw).contains("<title>appreg</title>"));
     assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-cache");
+    assert!(r.headers.contains_key("x-request-id"));
     let r = t.get(&As::Nobody, "/appreg-web-0123456789abcdef.js").await;
+    assert_eq!(r.raw, b"console.log('hashed')");
     assert_eq!(
         r.headers.get(header::CACHE_CONTROL).unwrap(),
         "public, max-age=31536000, immutable"
     );
+    // The brotli file written at build time is served to browsers that accept it.
     let req = Request::builder()
         .uri("/appreg-web-0123456789abcdef.js")
-        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::ACCEPT_ENCODING, "gzip, br")
         .body(Body::empty())
         .unwrap();
-    let _ = t.raw(req).await; // compression is applied by size; the call must simply succeed
-    assert!(r.headers.contains_key("x-request-id"));
+    let r = t.raw(req).await;
+    assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    assert_eq!(r.raw, b"precompressed-br");
+    assert_eq!(
+        r.headers.get(header::CACHE_CONTROL).unwrap(),
+        "public, max-age=31536000, immutable"
+    );
 }
 
 /// Every stored value as text, with its table and column, read with the database's own driver.
@@ -481,9 +489,20 @@ async fn every_text_value(t: &TestApp) -> Vec<(String, String, String)> {
         )
         .fetch_all(&pool).await.unwrap().iter()
         .map(|r| (r.try_get::<String, _>("t").unwrap(), r.try_get::<String, _>("c").unwrap())).collect();
-        assert!(cols.iter().map(|c| &c.0).collect::<std::collections::BTreeSet<_>>().len() >= 12);
+        assert!(
+            cols.iter()
+                .map(|c| &c.0)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                >= 12
+        );
         for (table, col) in cols {
-            let rows = sqlx::query(&format!("SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\"")).fetch_all(&pool).await.unwrap();
+            let rows = sqlx::query(&format!(
+                "SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\""
+            ))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
             for row in rows {
                 if let Some(v) = row.try_get::<Option<String>, _>("v").unwrap() {
                     out.push((table.clone(), col.clone(), v));
@@ -491,16 +510,35 @@ async fn every_text_value(t: &TestApp) -> Vec<(String, String, String)> {
             }
         }
     } else {
-        let file = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.dir.join("appreg.db").display())).await.unwrap();
-        let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&file).await.unwrap().iter().map(|r| r.try_get::<String, _>("name").unwrap()).collect();
+        let file =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}", t.dir.join("appreg.db").display()))
+                .await
+                .unwrap();
+        let tables: Vec<String> =
+            sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(&file)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<String, _>("name").unwrap())
+                .collect();
         assert!(tables.len() >= 12, "{tables:?}");
         for table in tables {
-            let cols: Vec<String> = sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&file).await.unwrap().iter().map(|r| r.try_get::<String, _>("name").unwrap()).collect();
+            let cols: Vec<String> =
+                sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(&file)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.try_get::<String, _>("name").unwrap())
+                    .collect();
             for col in cols {
-                let rows = sqlx::query(&format!("SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\""))
-                    .fetch_all(&file).await.unwrap();
+                let rows = sqlx::query(&format!(
+                    "SELECT CAST(\"{col}\" AS TEXT) AS v FROM \"{table}\""
+                ))
+                .fetch_all(&file)
+                .await
+                .unwrap();
                 for row in rows {
                     if let Some(v) = row.try_get::<Option<String>, _>("v").unwrap_or(None) {
                         out.push((table.clone(), col.clone(), v));

@@ -60,7 +60,9 @@ pub enum As {
 
 /// The PostgreSQL admin URL when the suite runs against PostgreSQL (`APPREG_TEST_PG_URL`).
 pub fn pg_admin_url() -> Option<String> {
-    std::env::var("APPREG_TEST_PG_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("APPREG_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A new, empty database for one test: a SQLite file in `dir`, or a new PostgreSQL database.
@@ -71,8 +73,13 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
             use sqlx::Connection;
             sqlx::any::install_default_drivers();
             let name = format!("appreg_t_{}", db::random_hex(8));
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL admin connection");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL admin connection");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
             let (base, _) = admin.rsplit_once('/').expect("URL with a database");
             format!("{base}/{name}")
         }
@@ -90,6 +97,11 @@ pub async fn test_app() -> TestApp {
     std::fs::write(
         dir.join("static/appreg-web-0123456789abcdef.js"),
         "console.log('hashed')",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("static/appreg-web-0123456789abcdef.js.br"),
+        "precompressed-br",
     )
     .unwrap();
     let url = fresh_database(&dir).await;
