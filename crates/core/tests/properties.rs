@@ -39,7 +39,10 @@ fn urlish() -> impl Strategy<Value = String> {
 
 /// 2,000 cases per property by default; `PROPTEST_CASES=200000` for a long run.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
 }
 
 fn templates() -> impl Strategy<Value = Template> {
@@ -66,7 +69,7 @@ proptest! {
         let _ = check_endpoint_url(&s, true);
         let _ = check_name(&s);
         let _ = check_contact_email(&s);
-        let _ = match_redirect(&[s.clone()], &s);
+        let _ = match_redirect(std::slice::from_ref(&s), &s);
     }
 
     #[test]

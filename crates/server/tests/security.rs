@@ -8,6 +8,9 @@ use common::*;
 use serde_json::{json, Value};
 use sqlx::Row;
 
+/// One request of the authorisation table: method, path, body, extra headers.
+type Attempt<'a> = (Method, String, Option<Value>, Vec<(&'a str, &'a str)>);
+
 struct Fixture {
     app: String,
     secret: String,
@@ -68,7 +71,7 @@ async fn another_partners_user_gets_404_on_every_endpoint() {
     let f = demo_resources(&t, &dev).await;
     let other = t.sign_in("other@demo.test").await;
     let a = &f.app;
-    let table: Vec<(Method, String, Option<Value>, Vec<(&str, &str)>)> = vec![
+    let table: Vec<Attempt> = vec![
         (Method::GET, "/api/v1/partners/demo".into(), None, vec![]),
         (
             Method::GET,
