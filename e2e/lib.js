@@ -20,6 +20,7 @@ export async function launch() {
 
 export async function newPage(browser, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  context.setDefaultTimeout(10000);
   const page = await context.newPage();
   page.on('pageerror', (e) => { page.__errors = [...(page.__errors ?? []), String(e)]; });
   return { context, page };
@@ -58,4 +59,148 @@ export async function axe(page) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test helpers shared by tests/*.test.js. playwright-core has no `expect`, so waiting is done with
+// locators (`waitFor`) and `until` (polls a condition; fails with the last value seen).
+
+export const PASSWORD = 'demo-password';
+
+/** A name no other test uses (NAME-* allows letters, digits, space, - _ & ( ) , ! @ + [ ]). */
+export function uniq(prefix) {
+  return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Polls `fn` until `ok(value)` holds; throws with the last value after `timeout` ms. */
+export async function until(fn, ok = Boolean, { timeout = 5000, interval = 25, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (ok(last)) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** A browser context already signed in as `email` (the session cookie from the API). */
+export async function contextAs(browser, email, opts = {}) {
+  const cookie = await apiSignIn(email);
+  const [name, value] = cookie.split('=');
+  const { context, page } = await newPage(browser, opts);
+  const url = new URL(BASE);
+  await context.addCookies([{ name, value, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  return { context, page, cookie };
+}
+
+/** Signs in through the sign-in form and waits for the partner page. */
+export async function signIn(page, email, { partnerName = 'Demo Partner AS' } = {}) {
+  await page.goto(`${BASE}/#/`);
+  await page.getByRole('heading', { name: 'Sign in to the Developer Portal' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (partnerName) await page.getByRole('heading', { level: 2, name: partnerName }).waitFor();
+}
+
+export const TEMPLATE_TITLES = {
+  web: 'Web app',
+  native: 'Native app',
+  'server-to-server': 'Server-to-server',
+  mirroring: 'Custom database mirroring',
+  erp: 'Standard ERP sync and quote',
+  empty: 'Empty (DIY)',
+};
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const templateRadio = (page, template) =>
+  page.getByRole('radio', { name: new RegExp(`^${esc(TEMPLATE_TITLES[template])}`) });
+export const nextButton = (page) => page.getByRole('button', { name: 'Next', exact: true });
+export const backButton = (page) => page.getByRole('button', { name: 'Back', exact: true });
+export const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name, exact: true });
+
+/** Waits for a step's heading and checks that it has the focus (the wizard moves it there). */
+export async function atStep(page, name) {
+  const h = stepHeading(page, name);
+  await h.waitFor();
+  await until(() => h.evaluate((el) => document.activeElement === el), Boolean, { what: `focus on "${name}"` });
+  return h;
+}
+
+/** Whether a button is disabled, read from the DOM. */
+export const isDisabled = (locator) => locator.evaluate((b) => b.disabled);
+
+/** Clicks "Create App" on the partner page and waits for step 1. */
+export async function startWizard(page) {
+  await page.getByRole('button', { name: 'Create App' }).click();
+  await atStep(page, 'Choose a template and app type');
+}
+
+/** Walks the wizard from step 1 to the review step for `template` with `name` and `urls`/`endpoints`. */
+export async function wizardToReview(page, { template, name, urls, endpoints, appType, onStep = async () => {} }) {
+  await startWizard(page);
+  await templateRadio(page, template).check();
+  if (appType) await page.getByRole('radio', { name: appType, exact: true }).check();
+  await onStep('template');
+  await nextButton(page).click();
+  await atStep(page, 'Name your application');
+  await page.getByLabel('Application name').fill(name);
+  await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled on the name step' });
+  await onStep('name');
+  await nextButton(page).click();
+  if (['web', 'native', 'server-to-server'].includes(template)) {
+    await atStep(page, 'Redirect URLs');
+    for (const [i, u] of (urls ?? []).entries()) {
+      if (i > 0 && (await page.getByLabel(`Redirect URL ${i + 1}`, { exact: true }).count()) === 0) {
+        await page.getByRole('button', { name: 'Add More' }).click();
+      }
+      await page.getByLabel(`Redirect URL ${i + 1}`, { exact: true }).fill(u);
+    }
+    await onStep('urls');
+    await nextButton(page).click();
+  } else if (['mirroring', 'erp'].includes(template)) {
+    await atStep(page, 'Integration points');
+    for (const [legend, url] of Object.entries(endpoints ?? {})) {
+      const group = page.getByRole('group', { name: legend });
+      await group.getByRole('switch').click();
+      await group.getByLabel('Endpoint URL').fill(url);
+    }
+    await onStep('urls');
+    await nextButton(page).click();
+  }
+  await atStep(page, 'Technical contact');
+  await onStep('contact');
+  await nextButton(page).click();
+  await atStep(page, 'Review and create');
+  await onStep('review');
+}
+
+/** On the review step: "Create Application", then the success page; returns the client ID shown. */
+export async function createAndWait(page) {
+  await page.getByRole('button', { name: 'Create Application' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+  return (await page.locator('#client-id').textContent()).trim();
+}
+
+/** The partner's apps with this exact name, from the API. */
+export async function appsNamed(cookie, name, partner = 'demo') {
+  const r = await api('GET', `/api/v1/partners/${partner}/applications?limit=100&query=${encodeURIComponent(name)}`, { cookie });
+  if (r.status !== 200) throw new Error(`list apps: ${r.status}`);
+  return r.json.items.filter((a) => a.name === name);
+}
+
+/** Creates an app through the API (for tests about what comes after the wizard). */
+export async function apiCreateApp(cookie, body, partner = 'demo') {
+  const r = await api('POST', `/api/v1/partners/${partner}/applications`, {
+    cookie,
+    body: { technical_contact: 'dev@demo.test', app_type: 'custom', ...body },
+    headers: { 'idempotency-key': `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+  });
+  if (r.status !== 201) throw new Error(`create app: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+/** Fails when the page threw an uncaught error. */
+export function noPageErrors(page) {
+  if (page.__errors?.length) throw new Error(`page errors: ${page.__errors.join('\n')}`);
 }

@@ -8,8 +8,10 @@ work=$(mktemp -d /tmp/appreg-e2e.XXXXXX)
 port=${APPREG_E2E_PORT:-18181}
 export APPREG_SHOTS="${APPREG_SHOTS:-$work/screenshots}"
 mkdir -p "$APPREG_SHOTS"
+# dist/ plus examples/embed.html (and the unhashed names it references), served by the same server.
+bash e2e/prepare-static.sh "$work/static"
 RUST_LOG=warn ./target/debug/appreg serve --addr "127.0.0.1:$port" --database-url "sqlite://$work/appreg.db" \
-  --static dist --demo >"$work/server.log" 2>&1 &
+  --static "$work/static" --demo >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -19,5 +21,6 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
 export APPREG_URL="http://127.0.0.1:$port"
 echo "e2e: server on $APPREG_URL, screenshots in $APPREG_SHOTS"
+start=$(date +%s)
 (cd e2e && node --test --test-concurrency=1 tests/)
-echo "e2e: screenshots written to $APPREG_SHOTS"
+echo "e2e: suite took $(( $(date +%s) - start )) s; screenshots written to $APPREG_SHOTS"

@@ -8,7 +8,7 @@ use crate::draft::Step;
 use appreg_core::api::{
     Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
     NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
-    Problem, PublishRequest, SecretInfo, SignIn, UserSummary,
+    Problem, PublishRequest, RejectRequest, SecretInfo, SignIn, UserSummary,
 };
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
@@ -346,6 +346,27 @@ pub async fn request_publish(
     decode(&request("POST", path, vec![], json(req)).await?)
 }
 
+/// `GET /api/v1/publish-requests?state=` (app managers only): the review queue.
+pub async fn publish_queue(state: &str) -> Result<Vec<PublishRequest>, ApiError> {
+    let path = format!("/publish-requests?state={}", enc(state));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/publish-requests/{id}/approve` (app managers only)
+pub async fn approve_publish(id: &str) -> Result<PublishRequest, ApiError> {
+    let path = format!("/publish-requests/{}/approve", enc(id));
+    decode(&request("POST", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/publish-requests/{id}/reject` with the reason (app managers only)
+pub async fn reject_publish(id: &str, reason: &str) -> Result<PublishRequest, ApiError> {
+    let path = format!("/publish-requests/{}/reject", enc(id));
+    let body = RejectRequest {
+        reason: reason.to_string(),
+    };
+    decode(&request("POST", path, vec![], json(&body)).await?)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The SPA's own routes: hash URLs, so the app works inside any host page and from `dist/`.
 
@@ -360,6 +381,8 @@ pub enum Route {
     Created(String),
     /// The app page.
     App(String),
+    /// The app manager's queue of pending publish requests.
+    Reviews,
 }
 
 impl Route {
@@ -375,6 +398,7 @@ impl Route {
                 Route::Created(id.to_string())
             }
             (Some("apps"), Some(id), _) if !id.is_empty() => Route::App(id.to_string()),
+            (Some("publish-requests"), _, _) => Route::Reviews,
             _ => Route::Home,
         }
     }
@@ -385,6 +409,7 @@ impl Route {
             Route::Wizard(step) => format!("#/new/{}", step.slug()),
             Route::Created(id) => format!("#/apps/{id}/created"),
             Route::App(id) => format!("#/apps/{id}"),
+            Route::Reviews => "#/publish-requests".into(),
         }
     }
 

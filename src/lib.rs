@@ -168,6 +168,10 @@ pub fn App(
     };
     provide_context(ctx);
     provide_context(session);
+    provide_context(Standalone(ctx.host.with_value(|h| {
+        h.as_ref()
+            .is_some_and(|h| h.tag_name().eq_ignore_ascii_case("body"))
+    })));
 
     // Autosave: every change of a non-empty draft goes to localStorage; editing drops the old offer.
     Effect::new(move |_| {
@@ -219,18 +223,26 @@ pub fn App(
     view! {
         <div class="appreg">
             {move || match me.get() {
-                None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+                None => view! { <Landmark><p class="loading" role="status">"Loading…"</p></Landmark> }.into_any(),
                 Some(Err(e)) if matches!(e.status(), Some(401)) => {
-                    view! { <pages::SignIn /> }.into_any()
+                    view! {
+                        <header class="bar">
+                            <Brand />
+                        </header>
+                        <Landmark><pages::SignIn /></Landmark>
+                    }
+                    .into_any()
                 }
                 Some(Err(e)) => {
                     view! {
+                        <Landmark>
                         <div class="alert error" role="alert">
                             <p>{e.message()}</p>
                             <button type="button" on:click=move |_| session.update(|n| *n += 1)>
                                 "Try again"
                             </button>
                         </div>
+                        </Landmark>
                     }
                         .into_any()
                 }
@@ -255,9 +267,10 @@ fn Shell() -> impl IntoView {
         r => r,
     });
     let partners = Memo::new(move |_| ctx.user.get().map(|m| m.partners).unwrap_or_default());
+    let manager = Memo::new(move |_| ctx.user.with(|m| m.as_ref().is_some_and(|m| m.app_manager)));
     view! {
         <header class="bar">
-            <strong class="brand">"Developer Portal"</strong>
+            <Brand />
             <Show when=move || { partners.with(|p| p.len() > 1) }>
                 <label class="switcher">
                     <span>"Partner"</span>
@@ -283,11 +296,15 @@ fn Shell() -> impl IntoView {
                     </select>
                 </label>
             </Show>
+            <Show when=move || manager.get()>
+                <a href=Route::Reviews.href() id="reviews-link">"Publish requests"</a>
+            </Show>
             <span class="who">{move || ctx.user.get().map(|m| m.user.name)}</span>
             <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
                 "Sign out"
             </button>
         </header>
+        <Landmark>
         {move || (!ctx.online.get()).then(|| view! {
             <p class="alert offline" role="status">
                 "You are offline. Every step still checks your input, and your draft is saved on this device."
@@ -303,11 +320,43 @@ fn Shell() -> impl IntoView {
         }}
         <ResumeOffer />
         {move || match page.get() {
+            Route::Home if manager.get() && partners.with(Vec::is_empty) => {
+                view! { <pages::PublishQueue /> }.into_any()
+            }
             Route::Home => view! { <pages::PartnerPage /> }.into_any(),
             Route::Wizard(_) => view! { <wizard::Wizard /> }.into_any(),
             Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
             Route::App(id) => view! { <pages::AppPage id=id /> }.into_any(),
+            Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
         }}
+        </Landmark>
+    }
+}
+
+/// Whether the SPA owns the page (mounted into `<body>`) or is embedded in a host page's layout.
+#[derive(Clone, Copy)]
+struct Standalone(bool);
+
+/// The portal's name: the page's `<h1>` when the SPA owns the page (each page's own title is an `<h2>`);
+/// inside a host page, whose heading outline it joins, plain text.
+#[component]
+fn Brand() -> impl IntoView {
+    if use_context::<Standalone>().is_some_and(|s| s.0) {
+        view! { <h1 class="brand">"Developer Portal"</h1> }.into_any()
+    } else {
+        view! { <strong class="brand">"Developer Portal"</strong> }.into_any()
+    }
+}
+
+/// The page's main landmark when the SPA owns the page; a plain `<div>` inside a host page, whose own
+/// `<main>` already holds it (a second `<main>` would be nested in the host's).
+#[component]
+fn Landmark(children: Children) -> impl IntoView {
+    let standalone = use_context::<Standalone>().is_some_and(|s| s.0);
+    if standalone {
+        view! { <main class="appreg-main">{children()}</main> }.into_any()
+    } else {
+        view! { <div class="appreg-main">{children()}</div> }.into_any()
     }
 }
 

@@ -202,14 +202,18 @@ pub fn PartnerPage() -> impl IntoView {
     }
 }
 
-/// The app: from the create response, or fetched after a reload.
+/// The app: from the create response (the success page only), or fetched with its ETag.
 fn app_resource(
     ctx: Ctx,
     id: String,
+    reuse_created: bool,
 ) -> LocalResource<Result<(Application, Option<String>), ApiError>> {
     LocalResource::new(move || {
         let id = id.clone();
-        let known = ctx.created.get_untracked().filter(|a| a.id == id);
+        let known = ctx
+            .created
+            .get_untracked()
+            .filter(|a| reuse_created && a.id == id);
         async move {
             match known {
                 Some(a) => Ok((a, None)),
@@ -223,7 +227,7 @@ fn app_resource(
 #[component]
 pub fn Created(id: String) -> impl IntoView {
     let ctx = use_ctx();
-    let app = app_resource(ctx, id);
+    let app = app_resource(ctx, id, true);
     let heading = NodeRef::<html::H2>::new();
     focus_on_mount(heading);
     view! {
@@ -373,7 +377,7 @@ fn json_str(s: &str) -> String {
 #[component]
 pub fn AppPage(id: String) -> impl IntoView {
     let ctx = use_ctx();
-    let app = app_resource(ctx, id);
+    let app = app_resource(ctx, id, false);
     let heading = NodeRef::<html::H2>::new();
     // The page's heading gets the focus, or the section the address asks for ("Add a certificate", …).
     Effect::new(move |_| {
@@ -399,6 +403,10 @@ pub fn AppPage(id: String) -> impl IntoView {
             <p><a href=Route::Home.href()>"← All apps"</a></p>
             {move || match app.get() {
                 None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(e)) if e.status() == Some(404) => view! {
+                    <h2 tabindex="-1" node_ref=heading>"App not found"</h2>
+                    <p class="alert error" role="alert">"Not found: none of your partners has an app at this address. Check the link, or switch partner."</p>
+                }.into_any(),
                 Some(Err(e)) => view! { <h2 tabindex="-1" node_ref=heading>"App"</h2><p class="alert error" role="alert">{e.message()}</p> }.into_any(),
                 Some(Ok((a, etag))) => view! { <h2 tabindex="-1" node_ref=heading>{a.name.clone()}</h2><AppBody app=a etag=etag /> }.into_any(),
             }}
@@ -436,16 +444,33 @@ fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
                 Some(t) => t,
                 None => api::application(&id).await?.1.unwrap_or_default(),
             };
-            let r = api::patch_application(&id, &tag, &patch).await?;
-            app.set(r.0);
-            etag.set(r.1);
-            Ok::<_, ApiError>(())
+            match api::patch_application(&id, &tag, &patch).await {
+                Ok(r) => {
+                    app.set(r.0);
+                    etag.set(r.1);
+                    Ok::<_, ApiError>(())
+                }
+                Err(e) => {
+                    // A stale edit: load their version (and its ETag) but keep what the user typed.
+                    if e.status() == Some(412) {
+                        if let Ok((fresh, tag)) = api::application(&id).await {
+                            app.set(fresh);
+                            etag.set(tag);
+                        }
+                    }
+                    Err(e)
+                }
+            }
         }
+    });
+    let conflict = Memo::new(move |_| {
+        save.value()
+            .with(|v| matches!(v, Some(Err(e)) if e.status() == Some(412)))
     });
     let save_msg = move || {
         match save.value().get() {
         Some(Ok(())) => "Saved.".to_string(),
-        Some(Err(e)) if e.status() == Some(412) => "Someone else changed this app meanwhile. Reload the page to see their change, then make yours again.".into(),
+        Some(Err(e)) if e.status() == Some(412) => "Someone else changed this app meanwhile, so nothing was saved. What you typed is kept; their version is shown below. Press Save URLs again to replace it with yours.".into(),
         Some(Err(e)) => e.message(),
         None => String::new(),
     }
@@ -477,6 +502,36 @@ fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
             <dt>"Template"</dt><dd>{move || app.with(|a| a.template.title())}</dd>
             <dt>"App type"</dt><dd>{move || app.with(|a| a.app_type.title())}</dd>
             <dt>"Technical contact"</dt><dd>{move || app.with(|a| a.technical_contact.clone())}</dd>
+            <dt>"Configuration"</dt>
+            <dd>
+                <ul class="plain" id="app-capabilities">
+                    {move || app.with(|a| {
+                        if a.capabilities.is_empty() {
+                            view! { <li class="muted">"No API access: the app only provides its integration endpoints."</li> }.into_any()
+                        } else {
+                            a.capabilities.iter().map(|c| view! { <li>{c.title()}</li> }).collect_view().into_any()
+                        }
+                    })}
+                </ul>
+            </dd>
+            {template.endpoints().iter().map(|&k| view! {
+                <dt>{k.title()}</dt>
+                <dd class="endpoint-state">
+                    {move || app.with(|a| {
+                        let ep = match k {
+                            appreg_core::EndpointKind::Mirroring => a.endpoints.mirroring.clone(),
+                            appreg_core::EndpointKind::ErpSync => a.endpoints.erp_sync.clone(),
+                            appreg_core::EndpointKind::Quote => a.endpoints.quote.clone(),
+                        }
+                        .unwrap_or_default();
+                        match (ep.enabled, ep.url.is_empty()) {
+                            (true, _) => format!("On: {}", ep.url),
+                            (false, true) => "Off".to_string(),
+                            (false, false) => format!("Off ({})", ep.url),
+                        }
+                    })}
+                </dd>
+            }).collect_view()}
             {Environment::ALL.into_iter().map(|env| view! {
                 <dt>{env.title()}</dt>
                 <dd>
@@ -516,6 +571,18 @@ fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
                 "Save URLs"
             </button>
             <p role="status" id="save-status">{save_msg}</p>
+            {move || conflict.get().then(|| app.with(|a| {
+                let (r, c) = (a.redirect_urls.join("\n"), a.cors_urls.join("\n"));
+                view! {
+                    <div class="theirs" id="conflict-theirs">
+                        <p>"Their version, saved now:"</p>
+                        <p class="muted">"Allowed redirect URLs"</p>
+                        <pre>{if r.is_empty() { "(none)".to_string() } else { r }}</pre>
+                        <p class="muted">"CORS origins"</p>
+                        <pre>{if c.is_empty() { "(none)".to_string() } else { c }}</pre>
+                    </div>
+                }
+            }))}
         </section>
         <section id="tester" aria-labelledby="tester-title">
             <h3 id="tester-title">"Test a redirect URL"</h3>
@@ -754,6 +821,98 @@ fn PublishSection(app_id: String) -> impl IntoView {
                 Ok(_) => view! { <p role="status">"Requested. An app manager reviews it."</p> }.into_any(),
                 Err(e) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
             })}
+        </section>
+    }
+}
+
+/// The app manager's queue: pending publish requests with Approve and Reject (with a reason).
+#[component]
+pub fn PublishQueue() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        refresh.track();
+        api::publish_queue("pending")
+    });
+    let decided = RwSignal::new(None::<Result<String, ApiError>>);
+    let decide = Action::new_local(move |(id, reason): &(String, Option<String>)| {
+        let (id, reason) = (id.clone(), reason.clone());
+        async move {
+            let r = match &reason {
+                None => api::approve_publish(&id).await,
+                Some(why) => api::reject_publish(&id, why).await,
+            };
+            decided.set(Some(r.map(|p| {
+                format!(
+                    "{} ({}): {}.",
+                    p.application_name,
+                    p.environment.title(),
+                    p.state.id()
+                )
+            })));
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let heading = NodeRef::<html::H2>::new();
+    focus_on_mount(heading);
+    view! {
+        <section class="reviews" aria-labelledby="reviews-title">
+            <h2 id="reviews-title" tabindex="-1" node_ref=heading>"Publish requests"</h2>
+            <p class="hint">"Pending requests, oldest first. Approving publishes that version of the app to the environment; rejecting needs a reason the partner will see."</p>
+            <p role="status" id="review-status">
+                {move || match decided.get() {
+                    Some(Ok(s)) => s,
+                    Some(Err(e)) => e.message(),
+                    None => String::new(),
+                }}
+            </p>
+            {move || match list.get() {
+                None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No pending requests."</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <ul class="plain review-list" id="review-list">
+                        {items.into_iter().map(|r| {
+                            let reason = RwSignal::new(String::new());
+                            let (a, b) = (r.id.clone(), r.id.clone());
+                            let reason_id = format!("reason-{}", r.id);
+                            let for_id = reason_id.clone();
+                            let label = format!("{} to {}", r.application_name, r.environment.title());
+                            view! {
+                                <li class="review" aria-label=label.clone()>
+                                    <p>
+                                        <strong>{r.application_name.clone()}</strong>
+                                        " → "{r.environment.title()}
+                                        <span class="muted">" · requested "{r.created_at.clone()}</span>
+                                    </p>
+                                    {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
+                                    <label for=for_id>"Reason for rejecting " {label.clone()}</label>
+                                    <input id=reason_id type="text" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                    <div class="actions">
+                                        <button
+                                            type="button"
+                                            class="primary"
+                                            aria-label=format!("Approve {label}")
+                                            disabled=move || decide.pending().get()
+                                            on:click=move |_| { decide.dispatch((a.clone(), None)); }
+                                        >
+                                            "Approve"
+                                        </button>
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Reject {label}")
+                                            disabled=move || decide.pending().get() || reason.with(|r| r.trim().is_empty())
+                                            on:click=move |_| { decide.dispatch((b.clone(), Some(reason.get_untracked()))); }
+                                        >
+                                            "Reject"
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
         </section>
     }
 }

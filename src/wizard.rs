@@ -543,12 +543,13 @@ fn EndpointsEditor(w: W) -> impl IntoView {
                     let fid = format!("ep-{}-findings", kind.id());
                     view! {
                         <fieldset class="endpoint">
-                            <legend>{kind.title()}</legend>
+                            <legend id=format!("ep-{}-legend", kind.id())>{kind.title()}</legend>
                             <button
                                 type="button"
                                 role="switch"
                                 class="toggle"
                                 id=format!("ep-{}-toggle", kind.id())
+                                aria-labelledby=format!("ep-{0}-legend ep-{0}-toggle", kind.id())
                                 aria-checked=move || ep.with(|e| e.enabled).to_string()
                                 on:click=move |_| draft.update(|d| {
                                     let slot = d.endpoint_slot(kind).get_or_insert_with(Default::default);
