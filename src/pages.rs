@@ -594,7 +594,7 @@ fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
         </section>
         <SecretsSection app=whole.clone() />
         <CertificatesSection app_id=whole.id.clone() />
-        <PublishSection app_id=whole.id.clone() />
+        <PublishSection app_id=whole.id.clone() app=app />
     }
 }
 
@@ -765,7 +765,7 @@ fn CertificatesSection(app_id: String) -> impl IntoView {
 
 /// Publish requests: their state and the reviewer's reason, and a new request.
 #[component]
-fn PublishSection(app_id: String) -> impl IntoView {
+fn PublishSection(app_id: String, app: RwSignal<Application>) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let id = app_id.clone();
     let list = LocalResource::new(move || {
@@ -780,6 +780,14 @@ fn PublishSection(app_id: String) -> impl IntoView {
         let (id, req) = (id.clone(), req.clone());
         async move {
             let r = api::request_publish(&id, &req).await;
+            if let Ok(done) = &r {
+                // The overview shows the request's state at once, as the server now has it.
+                app.update(|a| match done.environment {
+                    Environment::Sod => a.environments.sod = done.state,
+                    Environment::Stage => a.environments.stage = done.state,
+                    Environment::Production => a.environments.production = done.state,
+                });
+            }
             refresh.update(|n| *n += 1);
             r
         }

@@ -102,8 +102,10 @@ test('request to publish; the app manager approves in another browser; the app s
     await section.getByRole('button', { name: 'Request to publish' }).click();
     await section.getByText('Requested. An app manager reviews it.').waitFor();
     await until(() => section.locator('li').allTextContents(), (t) => t.some((x) => x.startsWith('Stage: pending')), { what: 'pending listed' });
-    await page.reload();
     const overview = page.locator('.app-page dl.summary').first();
+    // The overview follows at once, and still says so after a reload.
+    await until(() => overview.innerText(), (t) => /Stage\s+pending · client ID/.test(t), { what: 'overview: Stage pending, no reload' });
+    await page.reload();
     await until(() => overview.innerText(), (t) => /Stage\s+pending · client ID/.test(t), { what: 'overview: Stage pending' });
 
     // The app manager's queue, in another browser context.

@@ -728,24 +728,47 @@ pub async fn revoke_secret(
     caller: Caller,
     Path((id, secret_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app_for(&s.db, &caller, &id, true).await?;
-    let done = sqlx::query(
-        "UPDATE client_secrets SET revoked_at = $1, slot = NULL WHERE id = $2 AND application_id = $3 AND revoked_at IS NULL",
+    let sql = "UPDATE client_secrets SET revoked_at = $3, slot = NULL \
+               WHERE id = $1 AND application_id = $2 AND revoked_at IS NULL";
+    remove_child(
+        &s,
+        &caller,
+        &id,
+        &secret_id,
+        sql,
+        true,
+        ("revoke", "client_secret"),
     )
-    .bind(db::now())
-    .bind(&secret_id)
-    .bind(&id)
-    .execute(&s.db)
-    .await?;
-    if done.rows_affected() == 0 {
+    .await
+}
+
+/// Revokes or deletes one secret or certificate of an app: 404 unless it is this app's; audited.
+/// `sql` binds the child's id as $1, the app's as $2 and, when `with_time`, now as $3.
+async fn remove_child(
+    s: &AppState,
+    caller: &Caller,
+    app_id: &str,
+    child_id: &str,
+    sql: &str,
+    with_time: bool,
+    (action, entity): (&str, &str),
+) -> ApiResult<StatusCode> {
+    app_for(&s.db, caller, app_id, true).await?;
+    let mut q = sqlx::query(sql)
+        .bind(child_id.to_string())
+        .bind(app_id.to_string());
+    if with_time {
+        q = q.bind(db::now());
+    }
+    if q.execute(&s.db).await?.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
     db::audit(
         &s.db,
         Some(&caller.user_id),
-        "revoke",
-        "client_secret",
-        &secret_id,
+        action,
+        entity,
+        child_id,
         None,
         None,
     )
@@ -867,26 +890,17 @@ pub async fn delete_certificate(
     caller: Caller,
     Path((id, cert_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app_for(&s.db, &caller, &id, true).await?;
-    let done = sqlx::query("DELETE FROM certificates WHERE id = $1 AND application_id = $2")
-        .bind(&cert_id)
-        .bind(&id)
-        .execute(&s.db)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    db::audit(
-        &s.db,
-        Some(&caller.user_id),
-        "delete",
-        "certificate",
+    let sql = "DELETE FROM certificates WHERE id = $1 AND application_id = $2";
+    remove_child(
+        &s,
+        &caller,
+        &id,
         &cert_id,
-        None,
-        None,
+        sql,
+        false,
+        ("delete", "certificate"),
     )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    .await
 }
 
 // ---- publish requests -----------------------------------------------------------------------
