@@ -76,7 +76,7 @@ impl Ctx {
             .await;
             for r in results {
                 match r {
-                    Sent::Created(_, app) => self.on_created(app),
+                    Sent::Created(_, app) => self.on_created(*app),
                     Sent::Refused(_, e) => {
                         // Nothing was created: a corrected draft gets a fresh idempotency key.
                         self.draft.update(|d| d.key = draft::new_key());

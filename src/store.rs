@@ -86,7 +86,7 @@ thread_local! {
 /// What happened to one queued request during a flush.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Sent {
-    Created(Queued, Application),
+    Created(Queued, Box<Application>),
     /// The server refused it (4xx/5xx): it left the queue; the user has to fix the draft.
     Refused(Queued, ApiError),
 }
@@ -113,7 +113,7 @@ where
         q.retain(|x| x.key != item.key);
         save_queue(&q);
         out.push(match res {
-            Ok(app) => Sent::Created(item, app),
+            Ok(app) => Sent::Created(item, Box::new(app)),
             Err(e) => Sent::Refused(item, e),
         });
     }
