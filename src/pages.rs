@@ -223,6 +223,15 @@ fn app_resource(
     })
 }
 
+/// The page for an app id that none of the user's partners has (also another partner's app).
+fn not_found(heading: NodeRef<html::H2>) -> AnyView {
+    view! {
+        <h2 tabindex="-1" node_ref=heading>"App not found"</h2>
+        <p class="alert error" role="alert">"Not found: none of your partners has an app at this address. Check the link, or switch partner."</p>
+    }
+    .into_any()
+}
+
 /// After "Create Application": the client ID, a new client secret, and what to do next.
 #[component]
 pub fn Created(id: String) -> impl IntoView {
@@ -230,13 +239,14 @@ pub fn Created(id: String) -> impl IntoView {
     let app = app_resource(ctx, id, true);
     let heading = NodeRef::<html::H2>::new();
     focus_on_mount(heading);
+    let title = "Your app is registered";
     view! {
         <section class="created">
-            <h2 tabindex="-1" node_ref=heading>"Your app is registered"</h2>
             {move || match app.get() {
-                None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
-                Some(Ok((a, _))) => view! { <CreatedBody app=a /> }.into_any(),
+                None => view! { <h2 tabindex="-1" node_ref=heading>{title}</h2><p class="loading" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(e)) if e.status() == Some(404) => not_found(heading),
+                Some(Err(e)) => view! { <h2 tabindex="-1" node_ref=heading>{title}</h2><p class="alert error" role="alert">{e.message()}</p> }.into_any(),
+                Some(Ok((a, _))) => view! { <h2 tabindex="-1" node_ref=heading>{title}</h2><CreatedBody app=a /> }.into_any(),
             }}
         </section>
     }
@@ -403,10 +413,7 @@ pub fn AppPage(id: String) -> impl IntoView {
             <p><a href=Route::Home.href()>"← All apps"</a></p>
             {move || match app.get() {
                 None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-                Some(Err(e)) if e.status() == Some(404) => view! {
-                    <h2 tabindex="-1" node_ref=heading>"App not found"</h2>
-                    <p class="alert error" role="alert">"Not found: none of your partners has an app at this address. Check the link, or switch partner."</p>
-                }.into_any(),
+                Some(Err(e)) if e.status() == Some(404) => not_found(heading),
                 Some(Err(e)) => view! { <h2 tabindex="-1" node_ref=heading>"App"</h2><p class="alert error" role="alert">{e.message()}</p> }.into_any(),
                 Some(Ok((a, etag))) => view! { <h2 tabindex="-1" node_ref=heading>{a.name.clone()}</h2><AppBody app=a etag=etag /> }.into_any(),
             }}

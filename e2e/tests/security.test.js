@@ -23,6 +23,8 @@ test("signed in as other@demo.test, the demo partner's app URL shows \"not found
       await other.page.goto(`${BASE}/${path}`);
       const alert = other.page.getByRole('alert').filter({ hasText: /not found/i });
       await alert.waitFor();
+      await other.page.getByRole('heading', { level: 2, name: 'App not found' }).waitFor();
+      assert.equal(await other.page.getByRole('heading', { name: 'Your app is registered' }).count(), 0, `${path}: no success heading`);
       const text = await other.page.locator('body').innerText();
       assert.ok(!text.includes(app.name), `${path}: the name is not shown`);
       assert.ok(!text.includes(app.client_ids.sod), `${path}: the client ID is not shown`);
