@@ -216,6 +216,20 @@ async fn failures(db: &Db, subject: &str) -> ApiResult<i64> {
     Ok(row.try_get::<i64, _>("n").unwrap_or(0))
 }
 
+/// Drops sign-in failures older than the throttling window and expired sessions. Runs on every sign-in,
+/// so no instance needs a background job and the tables stay small.
+async fn purge(db: &Db) -> ApiResult<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(db::ago_secs(FAIL_WINDOW_SECS))
+        .execute(db)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(db::now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The peer's IP address, when the server was started with connect info (tests may not have it).
 pub struct PeerAddr(pub String);
 
@@ -239,6 +253,7 @@ pub async fn sign_in(
     let email = body.email.trim().to_lowercase();
     let acct = format!("account:{email}");
     let addr = format!("address:{peer}");
+    purge(&state.db).await?;
     if failures(&state.db, &acct).await? >= MAX_FAILS_ACCOUNT
         || failures(&state.db, &addr).await? >= MAX_FAILS_ADDRESS
     {

@@ -440,3 +440,48 @@ async fn two_hundred_concurrent_creates_with_distinct_keys_make_two_hundred_apps
     let r = t.get(&who, "/api/v1/partners/demo").await;
     assert_eq!(r.body["application_count"], 200);
 }
+
+#[tokio::test]
+async fn sign_in_purges_old_failures_and_expired_sessions() {
+    use sqlx::Row;
+    let t = test_app().await;
+    let db = &t.state.db;
+    let old = appreg_server::db::ago_secs(3600);
+    for _ in 0..10 {
+        sqlx::query("INSERT INTO sign_in_failures (subject, at) VALUES ($1, $2)")
+            .bind("account:admin@demo.test")
+            .bind(&old)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    let uid: String = sqlx::query("SELECT id FROM users WHERE email = 'admin@demo.test'")
+        .fetch_one(db)
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('stale', $1, $2, $2)")
+        .bind(&uid)
+        .bind(&old)
+        .execute(db)
+        .await
+        .unwrap();
+    // Ten failures an hour ago do not throttle today's sign-in, and both tables are cleaned.
+    let who = t.sign_in("admin@demo.test").await;
+    let count = |sql: &'static str| async move {
+        sqlx::query(sql)
+            .fetch_one(db)
+            .await
+            .unwrap()
+            .try_get::<i64, _>("n")
+            .unwrap()
+    };
+    assert_eq!(count("SELECT COUNT(*) AS n FROM sign_in_failures").await, 0);
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM sessions WHERE token_hash = 'stale'").await,
+        0
+    );
+    assert_eq!(count("SELECT COUNT(*) AS n FROM sessions").await, 1);
+    assert_eq!(t.get(&who, "/api/v1/me").await.status, StatusCode::OK);
+}
