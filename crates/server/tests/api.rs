@@ -99,23 +99,11 @@ async fn sign_in_me_and_sign_out() {
 async fn failed_sign_ins_are_throttled_per_account() {
     let t = test_app().await;
     for _ in 0..5 {
-        let r = t
-            .post(
-                &As::Nobody,
-                "/api/v1/session",
-                json!({"email": "admin@demo.test", "password": "nope"}),
-            )
-            .await;
+        let r = attempt_sign_in(&t, "admin@demo.test", "nope").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused while throttled.
-    let r = t
-        .post(
-            &As::Nobody,
-            "/api/v1/session",
-            json!({"email": "admin@demo.test", "password": "demo-password"}),
-        )
-        .await;
+    let r = attempt_sign_in(&t, "admin@demo.test", "demo-password").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.contains_key(header::RETRY_AFTER));
     assert!(r.is_problem());
@@ -348,28 +336,15 @@ async fn idempotency_key_replays_the_first_result_and_refuses_another_body() {
 async fn fifty_concurrent_creates_with_one_key_make_one_app() {
     let t = test_app().await;
     let who = t.sign_in("dev@demo.test").await;
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let (t2, who) = (t.clone(), who.clone());
-        tasks.push(tokio::spawn(async move {
-            let r = t2
-                .send(
-                    &who,
-                    Method::POST,
-                    "/api/v1/partners/demo/applications",
-                    Some(web_app("Once")),
-                    &[("idempotency-key", "same")],
-                )
-                .await;
-            (r.status, r.body["id"].as_str().map(str::to_string))
-        }));
-    }
-    let mut ids = std::collections::BTreeSet::new();
-    for task in tasks {
-        let (status, id) = task.await.unwrap();
-        assert_eq!(status, StatusCode::CREATED);
-        ids.insert(id.unwrap());
-    }
+    let answers = creates_with_one_key(std::slice::from_ref(&t), &who, 50, "Once").await;
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _)| *status == StatusCode::CREATED),
+        "{answers:?}"
+    );
+    let ids: std::collections::BTreeSet<_> =
+        answers.into_iter().map(|(_, id)| id.unwrap()).collect();
     assert_eq!(ids.len(), 1, "every retry answers with the same app");
     let list = t
         .get(&who, "/api/v1/partners/demo/applications?limit=200")

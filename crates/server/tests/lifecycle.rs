@@ -112,36 +112,10 @@ async fn concurrent_patches_with_one_etag_one_wins_the_rest_get_412() {
     let t = test_app().await;
     let who = t.sign_in("dev@demo.test").await;
     let id = web(&t, &who).await;
-    let mut tasks = Vec::new();
-    for i in 0..10 {
-        let (t2, who, id) = (t.clone(), who.clone(), id.clone());
-        tasks.push(tokio::spawn(async move {
-            let body = json!({"cors_urls": [format!("https://a{i}.example.com")]});
-            t2.send(
-                &who,
-                Method::PATCH,
-                &format!("/api/v1/applications/{id}"),
-                Some(body),
-                &[("if-match", "\"v1\"")],
-            )
-            .await
-            .status
-        }));
-    }
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
+    let statuses = patches_with_one_etag(std::slice::from_ref(&t), &who, &id, 10).await;
+    assert_eq!(count(&statuses, StatusCode::OK), 1, "{statuses:?}");
     assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
-            .count(),
+        count(&statuses, StatusCode::PRECONDITION_FAILED),
         9,
         "{statuses:?}"
     );

@@ -4,9 +4,8 @@
 mod common;
 
 use appreg_server::{app, db, demo, AppState, Config};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use serde_json::json;
 
 /// Two instances: separate pools, separate state, one database.
 async fn two_instances() -> (TestApp, TestApp) {
@@ -56,22 +55,10 @@ async fn a_session_created_on_one_instance_works_on_the_other() {
     // Sign-in throttling is shared too.
     for i in 0..5 {
         let inst = if i % 2 == 0 { &a } else { &b };
-        let r = inst
-            .post(
-                &As::Nobody,
-                "/api/v1/session",
-                json!({"email": "admin@demo.test", "password": "nope"}),
-            )
-            .await;
+        let r = attempt_sign_in(inst, "admin@demo.test", "nope").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let r = a
-        .post(
-            &As::Nobody,
-            "/api/v1/session",
-            json!({"email": "admin@demo.test", "password": "demo-password"}),
-        )
-        .await;
+    let r = attempt_sign_in(&a, "admin@demo.test", "demo-password").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -80,29 +67,15 @@ async fn a_session_created_on_one_instance_works_on_the_other() {
 async fn fifty_creates_with_one_key_over_two_instances_make_one_app() {
     let (a, b) = two_instances().await;
     let who = a.sign_in("dev@demo.test").await;
-    let mut tasks = Vec::new();
-    for i in 0..50 {
-        let inst = if i % 2 == 0 { a.clone() } else { b.clone() };
-        let who = who.clone();
-        tasks.push(tokio::spawn(async move {
-            let r = inst
-                .send(
-                    &who,
-                    Method::POST,
-                    "/api/v1/partners/demo/applications",
-                    Some(web_app("Only once")),
-                    &[("idempotency-key", "one-key")],
-                )
-                .await;
-            (r.status, r.body["id"].as_str().map(str::to_string))
-        }));
-    }
-    let mut ids = std::collections::BTreeSet::new();
-    for t in tasks {
-        let (status, id) = t.await.unwrap();
-        assert_eq!(status, StatusCode::CREATED);
-        ids.insert(id.unwrap());
-    }
+    let answers = creates_with_one_key(&[a, b.clone()], &who, 50, "Only once").await;
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _)| *status == StatusCode::CREATED),
+        "{answers:?}"
+    );
+    let ids: std::collections::BTreeSet<_> =
+        answers.into_iter().map(|(_, id)| id.unwrap()).collect();
     assert_eq!(ids.len(), 1);
     let list = b.get(&who, "/api/v1/partners/demo/applications").await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
@@ -113,44 +86,14 @@ async fn fifty_creates_with_one_key_over_two_instances_make_one_app() {
 async fn concurrent_patches_with_one_etag_over_two_instances_one_wins() {
     let (a, b) = two_instances().await;
     let who = a.sign_in("dev@demo.test").await;
-    let id = a.create(&who, web_app("Contended")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mut tasks = Vec::new();
-    for i in 0..20 {
-        let inst = if i % 2 == 0 { a.clone() } else { b.clone() };
-        let (who, id) = (who.clone(), id.clone());
-        tasks.push(tokio::spawn(async move {
-            let body = json!({"cors_urls": [format!("https://tab{i}.example.com")]});
-            inst.send(
-                &who,
-                Method::PATCH,
-                &format!("/api/v1/applications/{id}"),
-                Some(body),
-                &[("if-match", "\"v1\"")],
-            )
-            .await
-            .status
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let app_id = id(&a.create(&who, web_app("Contended")).await);
+    let statuses = patches_with_one_etag(&[a, b.clone()], &who, &app_id, 20).await;
+    assert_eq!(count(&statuses, StatusCode::OK), 1, "{statuses:?}");
     assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
-            .count(),
+        count(&statuses, StatusCode::PRECONDITION_FAILED),
         19,
         "{statuses:?}"
     );
-    let r = b.get(&who, &format!("/api/v1/applications/{id}")).await;
+    let r = b.get(&who, &format!("/api/v1/applications/{app_id}")).await;
     assert_eq!(r.headers.get("etag").unwrap(), "\"v2\"");
 }

@@ -19,48 +19,16 @@ struct Fixture {
 }
 
 async fn demo_resources(t: &TestApp, dev: &As) -> Fixture {
-    let app = t.create(dev, web_app("Private")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let secret = t
-        .post(
-            dev,
-            &format!("/api/v1/applications/{app}/secrets"),
-            json!({"environment": "sod"}),
-        )
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let cert = t
-        .post(
-            dev,
-            &format!("/api/v1/applications/{app}/certificates"),
-            json!({"environment": "sod"}),
-        )
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let publish = t
-        .post(
-            dev,
-            &format!("/api/v1/applications/{app}/publish-requests"),
-            json!({"environment": "stage"}),
-        )
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let app = id(&t.create(dev, web_app("Private")).await);
+    let child = |what: &'static str, env: &'static str| {
+        let path = format!("/api/v1/applications/{app}/{what}");
+        async move { id(&t.post(dev, &path, json!({"environment": env})).await.body) }
+    };
     Fixture {
+        secret: child("secrets", "sod").await,
+        cert: child("certificates", "sod").await,
+        publish: child("publish-requests", "stage").await,
         app,
-        secret,
-        cert,
-        publish,
     }
 }
 

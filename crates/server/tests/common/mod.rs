@@ -208,3 +208,94 @@ pub fn cookie_of(who: &As) -> String {
         _ => panic!("not a cookie"),
     }
 }
+
+/// The `id` field of a JSON body.
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_string()
+}
+
+/// Sends `n` creates of the same app with one idempotency key, round-robin over `instances`, all at
+/// once; returns each answer's status and app id.
+pub async fn creates_with_one_key(
+    instances: &[TestApp],
+    who: &As,
+    n: usize,
+    name: &str,
+) -> Vec<(StatusCode, Option<String>)> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (inst, who, body) = (
+                instances[i % instances.len()].clone(),
+                who.clone(),
+                web_app(name),
+            );
+            tokio::spawn(async move {
+                let r = inst
+                    .send(
+                        &who,
+                        Method::POST,
+                        "/api/v1/partners/demo/applications",
+                        Some(body),
+                        &[("idempotency-key", "one-key")],
+                    )
+                    .await;
+                (r.status, r.body["id"].as_str().map(str::to_string))
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Sends `n` PATCHes of app `id`, all with `If-Match: "v1"`, round-robin over `instances`, all at once.
+pub async fn patches_with_one_etag(
+    instances: &[TestApp],
+    who: &As,
+    id: &str,
+    n: usize,
+) -> Vec<StatusCode> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (inst, who, path) = (
+                instances[i % instances.len()].clone(),
+                who.clone(),
+                format!("/api/v1/applications/{id}"),
+            );
+            tokio::spawn(async move {
+                let body = json!({"cors_urls": [format!("https://tab{i}.example.com")]});
+                inst.send(
+                    &who,
+                    Method::PATCH,
+                    &path,
+                    Some(body),
+                    &[("if-match", "\"v1\"")],
+                )
+                .await
+                .status
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// How many answers have `status`.
+pub fn count(statuses: &[StatusCode], status: StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+/// A sign-in attempt with the given password.
+pub async fn attempt_sign_in(t: &TestApp, email: &str, password: &str) -> Reply {
+    t.post(
+        &As::Nobody,
+        "/api/v1/session",
+        json!({"email": email, "password": password}),
+    )
+    .await
+}
