@@ -9,7 +9,8 @@ use appreg_core::api::{
     NewSecretRequest, SignIn, MAX_SECRET_DAYS,
 };
 use appreg_core::{
-    check_cors_list, check_redirect_list, match_redirect, AppType, Check, Environment,
+    check_cors_list, check_redirect_list, check_reject_reason, match_redirect, AppType, Check,
+    Environment,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -915,7 +916,7 @@ pub fn PublishQueue() -> impl IntoView {
                                         <button
                                             type="button"
                                             aria-label=format!("Reject {label}")
-                                            disabled=move || decide.pending().get() || reason.with(|r| r.trim().is_empty())
+                                            disabled=move || decide.pending().get() || reason.with(|r| check_reject_reason(r).is_error())
                                             on:click=move |_| { decide.dispatch((b.clone(), Some(reason.get_untracked()))); }
                                         >
                                             "Reject"

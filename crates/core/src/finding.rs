@@ -91,6 +91,16 @@ rules! {
     ContactMember = "CONTACT-MEMBER",
     /// The app type is fixed by the template (Mirroring is Custom, ERP sync and quote is Standard).
     AppType = "APP-TYPE",
+    /// A client secret lives 1 to 730 days (24 months).
+    SecretExpiry = "SECRET-EXPIRY",
+    /// A client secret's description is at most 200 characters.
+    SecretDescription = "SECRET-DESCRIPTION",
+    /// Publishing is requested for Stage or Production (SOD is published at once).
+    PublishEnv = "PUBLISH-ENV",
+    /// The message to the reviewer is at most 2,000 characters.
+    PublishMessage = "PUBLISH-MESSAGE",
+    /// A rejection says why, in 1 to 2,000 characters.
+    PublishReason = "PUBLISH-REASON",
 }
 
 impl fmt::Display for Rule {

@@ -6,6 +6,7 @@ pub mod api;
 mod contact;
 mod cors;
 mod finding;
+mod keys_and_publishing;
 mod matcher;
 mod name;
 mod pattern;
@@ -17,6 +18,10 @@ mod urlparts;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
+pub use keys_and_publishing::{
+    check_publish_request, check_reject_reason, check_secret_request, MAX_PUBLISH_TEXT,
+    MAX_SECRET_DESCRIPTION,
+};
 pub use matcher::{match_redirect, MatchOutcome};
 pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CHARS};
 pub use redirect::{check_redirect_list, check_redirect_url, required_finding, MAX_URL_CHARS};

@@ -1,9 +1,12 @@
 //! Every rule ID of rules.md with at least one input it flags and one near-miss it does not.
 
-use appreg_core::api::{CreateApplication, Endpoint, Endpoints};
+use appreg_core::api::{
+    CreateApplication, Endpoint, Endpoints, NewPublishRequest, NewSecretRequest,
+};
 use appreg_core::{
-    check_contact_email, check_cors_list, check_endpoint_url, check_name, check_redirect_list,
-    name_taken, validate_registration, AppType, Rule, Severity, Template,
+    check_contact_email, check_cors_list, check_endpoint_url, check_name, check_publish_request,
+    check_redirect_list, check_reject_reason, check_secret_request, name_taken,
+    validate_registration, AppType, Environment, Rule, Severity, Template,
 };
 use std::collections::BTreeSet;
 
@@ -16,6 +19,12 @@ enum Kind {
     Endpoint,
     Contact,
     Registration,
+    /// `DAYS|TEXT`: a new client secret request (TEXT may be `x*N`, N times x).
+    Secret,
+    /// `ENV|TEXT`: a publish request.
+    Publish,
+    /// A rejection reason (may be `x*N`).
+    Reject,
 }
 
 struct Case {
@@ -468,6 +477,41 @@ fn cases() -> Vec<Case> {
             flagged: &["web/endpoint"],
             near_miss: &["erp/endpoint"],
         },
+        Case {
+            rule: Rule::SecretExpiry,
+            severity: E,
+            kind: Secret,
+            flagged: &["0|", "731|"],
+            near_miss: &["1|", "730|"],
+        },
+        Case {
+            rule: Rule::SecretDescription,
+            severity: E,
+            kind: Secret,
+            flagged: &["365|x*201"],
+            near_miss: &["365|x*200"],
+        },
+        Case {
+            rule: Rule::PublishEnv,
+            severity: E,
+            kind: Publish,
+            flagged: &["sod|"],
+            near_miss: &["stage|", "production|"],
+        },
+        Case {
+            rule: Rule::PublishMessage,
+            severity: E,
+            kind: Publish,
+            flagged: &["stage|x*2001"],
+            near_miss: &["stage|x*2000"],
+        },
+        Case {
+            rule: Rule::PublishReason,
+            severity: E,
+            kind: Reject,
+            flagged: &["", "   ", "x*2001"],
+            near_miss: &["x", "x*2000"],
+        },
     ]
 }
 
@@ -511,6 +555,21 @@ fn registration(spec: &str) -> CreateApplication {
     }
 }
 
+/// `x*N` stands for N times x; anything else is itself.
+fn expand(s: &str) -> String {
+    match s.split_once('*') {
+        Some((x, n)) => x.repeat(n.parse().unwrap()),
+        None => s.to_string(),
+    }
+}
+
+fn field_pairs(errors: &[appreg_core::api::FieldError]) -> Vec<(Rule, Severity)> {
+    errors
+        .iter()
+        .map(|f| (Rule::from_id(&f.rule).unwrap(), f.severity))
+        .collect()
+}
+
 /// (rule, severity) pairs found for the inputs of a case.
 fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
     let pairs = |c: &appreg_core::Check| {
@@ -542,6 +601,33 @@ fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
         Contact => inputs
             .iter()
             .map(|s| pairs(&check_contact_email(s)))
+            .collect(),
+        Secret => inputs
+            .iter()
+            .map(|s| {
+                let (days, text) = s.split_once('|').unwrap();
+                let req = NewSecretRequest {
+                    environment: Environment::Sod,
+                    description: expand(text),
+                    expires_in_days: days.parse().unwrap(),
+                };
+                field_pairs(&check_secret_request(&req))
+            })
+            .collect(),
+        Publish => inputs
+            .iter()
+            .map(|s| {
+                let (env, text) = s.split_once('|').unwrap();
+                let req = NewPublishRequest {
+                    environment: env.parse().unwrap(),
+                    message: expand(text),
+                };
+                field_pairs(&check_publish_request(&req))
+            })
+            .collect(),
+        Reject => inputs
+            .iter()
+            .map(|s| pairs(&check_reject_reason(&expand(s))))
             .collect(),
         Registration => inputs
             .iter()

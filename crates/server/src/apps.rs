@@ -7,8 +7,9 @@ use crate::json::ApiJson;
 use crate::AppState;
 use appreg_core::api::*;
 use appreg_core::{
-    check_name, field_error, name_key, name_taken_finding, validate_patch, validate_registration,
-    AppType, Capability, Environment, Finding, Rule, Template,
+    check_name, check_publish_request, check_reject_reason, check_secret_request, field_error,
+    field_findings, name_key, name_taken_finding, validate_patch, validate_registration, AppType,
+    Capability, Environment, Finding, Rule, Template,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -637,21 +638,11 @@ pub async fn create_secret(
     use base64::Engine;
     use rand::RngCore;
     app_for(&s.db, &caller, &id, true).await?;
-    if !(1..=MAX_SECRET_DAYS).contains(&req.expires_in_days) {
-        return Err(invalid(
-            "expires_in_days",
-            "SECRET-EXPIRY",
-            "A secret expires after 1 to 730 days (24 months) at most.",
-        ));
+    let findings = check_secret_request(&req);
+    if !findings.is_empty() {
+        return Err(ApiError::Validation(findings));
     }
     let description = req.description.trim().to_string();
-    if description.chars().count() > 200 {
-        return Err(invalid(
-            "description",
-            "SECRET-DESCRIPTION",
-            "Keep the description to 200 characters.",
-        ));
-    }
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -946,14 +937,11 @@ pub async fn request_publish(
     ApiJson(req): ApiJson<NewPublishRequest>,
 ) -> ApiResult<(StatusCode, Json<PublishRequest>)> {
     let (app, _) = app_for(&s.db, &caller, &id, true).await?;
-    let env = req.environment;
-    if env == Environment::Sod {
-        return Err(invalid(
-            "environment",
-            "PUBLISH-ENV",
-            "SOD is published at once; request Stage or Production.",
-        ));
+    let findings = check_publish_request(&req);
+    if !findings.is_empty() {
+        return Err(ApiError::Validation(findings));
     }
+    let env = req.environment;
     if env == Environment::Production
         && app.app_type == AppType::Standard
         && app.environments.stage != EnvState::Published
@@ -974,13 +962,6 @@ pub async fn request_publish(
         )));
     }
     let message = req.message.trim().to_string();
-    if message.chars().count() > 2000 {
-        return Err(invalid(
-            "message",
-            "PUBLISH-MESSAGE",
-            "Keep the message to 2,000 characters.",
-        ));
-    }
     let rid = db::new_id();
     let now = db::now();
     let mut tx = s.db.begin().await?;
@@ -1150,14 +1131,11 @@ pub async fn reject(
     ApiJson(body): ApiJson<RejectRequest>,
 ) -> ApiResult<Json<PublishRequest>> {
     app_manager_only(&caller)?;
-    let reason = body.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Err(invalid(
-            "reason",
-            "PUBLISH-REASON",
-            "Say why the request is rejected (1 to 2,000 characters).",
-        ));
-    }
+    let check = check_reject_reason(&body.reason);
+    // The canonical (trimmed) reason exists only when the check has no error.
+    let Some(reason) = check.canonical.clone() else {
+        return Err(ApiError::Validation(field_findings("reason", &check)));
+    };
     decide(&s, &caller, &rid, false, Some(reason)).await
 }
 
