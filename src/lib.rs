@@ -92,13 +92,18 @@ impl Ctx {
         });
     }
 
-    fn on_created(&self, app: Application) {
+    /// Drops the saved draft and starts a fresh one for the same partner and signed-in user.
+    fn reset_draft(&self) {
         let partner = self.draft.with_untracked(|d| d.partner.clone());
         let contact = self
             .user
             .with_untracked(|u| u.as_ref().map(|m| m.user.email.clone()).unwrap_or_default());
         store::clear_draft();
         self.draft.set(Draft::new(&partner, &contact));
+    }
+
+    fn on_created(&self, app: Application) {
+        self.reset_draft();
         self.status.set(CreateStatus::Idle);
         embed::dispatch_created(self.host.get_value().as_ref(), &app);
         let id = app.id.clone();
@@ -108,12 +113,7 @@ impl Ctx {
 
     /// Leaves the wizard: drops the draft and tells the host page.
     pub fn cancel(&self) {
-        let partner = self.draft.with_untracked(|d| d.partner.clone());
-        let contact = self
-            .user
-            .with_untracked(|u| u.as_ref().map(|m| m.user.email.clone()).unwrap_or_default());
-        store::clear_draft();
-        self.draft.set(Draft::new(&partner, &contact));
+        self.reset_draft();
         embed::dispatch_cancelled(self.host.get_value().as_ref());
         self.navigate(Route::Home);
     }

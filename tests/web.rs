@@ -469,14 +469,19 @@ async fn open_wizard(m: &Mounted) {
     m.heading("Choose a template").await;
 }
 
-/// Walks a Web app to the review step.
-async fn web_app_to_review(m: &Mounted, name: &str) {
+/// Opens the wizard, picks `template`, names the app and goes on to step 3.
+async fn past_name_step(m: &Mounted, template: &str, name: &str) {
     open_wizard(m).await;
-    m.click("#template-web").await;
+    m.click(&format!("#template-{template}")).await;
     m.click("#next").await;
     m.heading("Name your application").await;
     m.type_into("#app-name", name).await;
     m.click("#next").await;
+}
+
+/// Walks a Web app to the review step.
+async fn web_app_to_review(m: &Mounted, name: &str) {
+    past_name_step(m, "web", name).await;
     m.heading("Redirect URLs").await;
     m.type_into(".redirect-url", "https://app.example.com/callback")
         .await;
@@ -655,11 +660,7 @@ async fn name_step_shows_the_rule_and_blocks_next_until_valid() {
 #[wasm_bindgen_test]
 async fn redirect_list_editor_adds_removes_counts_and_finds_duplicates() {
     let (m, _s) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-web").await;
-    m.click("#next").await;
-    m.type_into("#app-name", "List App").await;
-    m.click("#next").await;
+    past_name_step(&m, "web", "List App").await;
     m.heading("Redirect URLs").await;
 
     assert_eq!(m.text("#url-count"), "1 / 100");
@@ -725,11 +726,7 @@ async fn redirect_list_editor_adds_removes_counts_and_finds_duplicates() {
 #[wasm_bindgen_test]
 async fn native_starts_with_the_loopback_pattern() {
     let (m, _s) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-native").await;
-    m.click("#next").await;
-    m.type_into("#app-name", "Desktop").await;
-    m.click("#next").await;
+    past_name_step(&m, "native", "Desktop").await;
     m.heading("Redirect URLs").await;
     assert_eq!(
         m.value(".redirect-url"),
@@ -744,11 +741,7 @@ async fn native_starts_with_the_loopback_pattern() {
 #[wasm_bindgen_test]
 async fn endpoints_need_a_url_when_switched_on() {
     let (m, _s) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-erp").await;
-    m.click("#next").await;
-    m.type_into("#app-name", "ERP link").await;
-    m.click("#next").await;
+    past_name_step(&m, "erp", "ERP link").await;
     m.heading("Integration points").await;
     assert!(m.q("#ep-erp_sync").is_some() && m.q("#ep-quote").is_some());
     assert!(!m.disabled("#next"), "both Off: nothing required");
@@ -805,11 +798,7 @@ async fn a_later_step_is_not_reachable_by_url_before_the_earlier_ones_are_valid(
 #[wasm_bindgen_test]
 async fn contact_defaults_to_me_and_can_be_searched() {
     let (m, server) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-server-to-server").await;
-    m.click("#next").await;
-    m.type_into("#app-name", "Sync").await;
-    m.click("#next").await;
+    past_name_step(&m, "server-to-server", "Sync").await;
     m.heading("Redirect URLs").await;
     assert_eq!(m.text("#url-count"), "0 / 100");
     assert!(!m.disabled("#next"), "server-to-server may have none");
