@@ -62,6 +62,10 @@ size: web
 	  || trunk build --release --offline --dist target/size-counter crates/size-counter/index.html
 	@echo "== a bare Leptos counter built the same way =="
 	@bash scripts/size.sh target/size-counter
+	@trunk build --release --offline --dist target/size-floor crates/size-counter/floor.html >/dev/null 2>&1 \
+	  || trunk build --release --offline --dist target/size-floor crates/size-counter/floor.html
+	@echo "== the floor: that counter plus the core validators the SPA exports to JavaScript, no pages =="
+	@bash scripts/size.sh target/size-floor
 
 lint:
 	cargo fmt --all -- --check

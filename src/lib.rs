@@ -134,7 +134,7 @@ pub fn App(
     api::set_base(&config.api_base);
     let route = RwSignal::new(api::current_route());
     let session = RwSignal::new(0u32);
-    let me = LocalResource::new(move || {
+    let me = ui::read(move || {
         session.track();
         api::me()
     });
@@ -257,7 +257,7 @@ pub fn App(
 fn Shell() -> impl IntoView {
     let ctx = use_ctx();
     let session = expect_context::<RwSignal<u32>>();
-    let sign_out = Action::new_local(move |_: &()| async move {
+    let sign_out = ui::write(move |_: &()| async move {
         let _ = api::sign_out().await;
         session.update(|n| *n += 1);
     });

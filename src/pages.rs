@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiError, Route};
 use crate::draft::{Draft, Step};
-use crate::ui::{download, CopyButton, Findings};
+use crate::ui::{self, download, CopyButton, Findings};
 use crate::{use_ctx, Ctx};
 use appreg_core::api::{
     Application, ApplicationPatch, ClientIds, EnvState, NewCertificateRequest, NewPublishRequest,
@@ -28,7 +28,7 @@ pub fn SignIn() -> impl IntoView {
     let session = expect_context::<RwSignal<u32>>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let submit = Action::new_local(move |body: &SignIn| {
+    let submit = ui::write(move |body: &SignIn| {
         let body = body.clone();
         async move {
             let r = api::sign_in(&body).await;
@@ -100,7 +100,7 @@ fn env_states(app: &Application) -> String {
 pub fn PartnerPage() -> impl IntoView {
     let ctx = use_ctx();
     let partner = ctx.partner;
-    let apps = LocalResource::new(move || {
+    let apps = ui::read(move || {
         let p = partner.get().map(|p| p.id);
         async move {
             match p {
@@ -209,7 +209,7 @@ fn app_resource(
     id: String,
     reuse_created: bool,
 ) -> LocalResource<Result<(Application, Option<String>), ApiError>> {
-    LocalResource::new(move || {
+    ui::read(move || {
         let id = id.clone();
         let known = ctx
             .created
@@ -302,7 +302,7 @@ fn SecretMaker(
     let env = RwSignal::new(Environment::Sod);
     let description = RwSignal::new(String::new());
     let days = RwSignal::new(appreg_core::api::default_expiry_days());
-    let make = Action::new_local(move |req: &NewSecretRequest| {
+    let make = ui::write(move |req: &NewSecretRequest| {
         let req = req.clone();
         let app_id = app_id.clone();
         async move {
@@ -443,7 +443,7 @@ fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
         redirect_checks.with(|c| c.iter().any(Check::is_error))
             || cors_checks.with(|c| c.iter().any(Check::is_error))
     });
-    let save = Action::new_local(move |patch: &ApplicationPatch| {
+    let save = ui::write(move |patch: &ApplicationPatch| {
         let patch = patch.clone();
         let id = app.with_untracked(|a| a.id.clone());
         let tag = etag.get_untracked();
@@ -633,13 +633,13 @@ fn EnvSelect(id: &'static str, env: RwSignal<Environment>) -> impl IntoView {
 fn SecretsSection(app: Application) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let id = app.id.clone();
-    let list = LocalResource::new(move || {
+    let list = ui::read(move || {
         refresh.track();
         let id = id.clone();
         async move { api::secrets(&id).await }
     });
     let app_id = app.id.clone();
-    let revoke = Action::new_local(move |secret: &String| {
+    let revoke = ui::write(move |secret: &String| {
         let (app_id, secret) = (app_id.clone(), secret.clone());
         async move {
             let r = api::revoke_secret(&app_id, &secret).await;
@@ -683,7 +683,7 @@ fn SecretsSection(app: Application) -> impl IntoView {
 fn CertificatesSection(app_id: String) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let id = app_id.clone();
-    let list = LocalResource::new(move || {
+    let list = ui::read(move || {
         refresh.track();
         let id = id.clone();
         async move { api::certificates(&id).await }
@@ -691,7 +691,7 @@ fn CertificatesSection(app_id: String) -> impl IntoView {
     let env = RwSignal::new(Environment::Sod);
     let pem = RwSignal::new(String::new());
     let id = app_id.clone();
-    let make = Action::new_local(move |req: &NewCertificateRequest| {
+    let make = ui::write(move |req: &NewCertificateRequest| {
         let (id, req) = (id.clone(), req.clone());
         async move {
             let r = api::new_certificate(&id, &req).await;
@@ -700,7 +700,7 @@ fn CertificatesSection(app_id: String) -> impl IntoView {
         }
     });
     let id = app_id.clone();
-    let remove = Action::new_local(move |cert: &String| {
+    let remove = ui::write(move |cert: &String| {
         let (id, cert) = (id.clone(), cert.clone());
         async move {
             let r = api::delete_certificate(&id, &cert).await;
@@ -776,7 +776,7 @@ fn CertificatesSection(app_id: String) -> impl IntoView {
 fn PublishSection(app_id: String, app: RwSignal<Application>) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let id = app_id.clone();
-    let list = LocalResource::new(move || {
+    let list = ui::read(move || {
         refresh.track();
         let id = id.clone();
         async move { api::publish_requests(&id).await }
@@ -784,7 +784,7 @@ fn PublishSection(app_id: String, app: RwSignal<Application>) -> impl IntoView {
     let env = RwSignal::new(Environment::Stage);
     let message = RwSignal::new(String::new());
     let id = app_id.clone();
-    let ask = Action::new_local(move |req: &NewPublishRequest| {
+    let ask = ui::write(move |req: &NewPublishRequest| {
         let (id, req) = (id.clone(), req.clone());
         async move {
             let r = api::request_publish(&id, &req).await;
@@ -845,12 +845,12 @@ fn PublishSection(app_id: String, app: RwSignal<Application>) -> impl IntoView {
 #[component]
 pub fn PublishQueue() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = ui::read(move || {
         refresh.track();
         api::publish_queue("pending")
     });
     let decided = RwSignal::new(None::<Result<String, ApiError>>);
-    let decide = Action::new_local(move |(id, reason): &(String, Option<String>)| {
+    let decide = ui::write(move |(id, reason): &(String, Option<String>)| {
         let (id, reason) = (id.clone(), reason.clone());
         async move {
             let r = match &reason {

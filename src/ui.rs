@@ -2,6 +2,8 @@
 
 use appreg_core::{Finding, Template};
 use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
 
@@ -169,4 +171,35 @@ pub fn LicenseNotes(notes: Signal<Vec<appreg_core::LicenseNote>>) -> impl IntoVi
             }}
         </div>
     }
+}
+
+/// A future as the helpers below keep it: boxed, so its type is the same at every call site.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// A read: a `LocalResource` whose fetcher and future are boxed. Every read of one answer type then
+/// shares one copy of Leptos's async machinery instead of one per call site (see `make size`).
+pub fn read<T, F>(fetch: impl Fn() -> F + 'static) -> LocalResource<T>
+where
+    T: 'static,
+    F: Future<Output = T> + 'static,
+{
+    read_boxed(Box::new(move || Box::pin(fetch()) as BoxFuture<T>))
+}
+
+fn read_boxed<T: 'static>(fetch: Box<dyn Fn() -> BoxFuture<T>>) -> LocalResource<T> {
+    LocalResource::new(move || fetch())
+}
+
+/// A write: `Action::new_local` with the action's function and future boxed, as [`read`] does.
+pub fn write<I, O, F>(run: impl Fn(&I) -> F + 'static) -> Action<I, O>
+where
+    I: 'static,
+    O: 'static,
+    F: Future<Output = O> + 'static,
+{
+    write_boxed(Box::new(move |i: &I| Box::pin(run(i)) as BoxFuture<O>))
+}
+
+fn write_boxed<I: 'static, O: 'static>(run: Box<dyn Fn(&I) -> BoxFuture<O>>) -> Action<I, O> {
+    Action::new_local(move |i: &I| run(i))
 }

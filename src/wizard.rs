@@ -2,7 +2,7 @@
 
 use crate::api::{self, Route};
 use crate::draft::{first_open_step, step_ok, steps_for, Draft, Step};
-use crate::ui::{debounced, has_error, ConfigTable, Findings, LicenseNotes};
+use crate::ui::{self, debounced, has_error, ConfigTable, Findings, LicenseNotes};
 use crate::{store, use_ctx, CreateStatus, Ctx};
 use appreg_core::{
     check_contact_email, check_endpoint_url, check_name, check_redirect_list, license_notes,
@@ -71,7 +71,7 @@ pub fn Wizard() -> impl IntoView {
 
     // NAME-TAKEN: asked of the server once the name has been still for 300 ms.
     let settled = debounced(move || name_check.with(|c| c.canonical.clone()), 300);
-    let answer = LocalResource::new(move || {
+    let answer = ui::read(move || {
         let name = settled.get();
         let partner = partner.get();
         async move {
@@ -607,7 +607,7 @@ fn ContactStep(w: W) -> impl IntoView {
     let show = Signal::derive(move || touched.get() || !contact.with(String::is_empty));
     let prefix = debounced(move || contact.get().trim().to_lowercase(), 250);
     let partner = Memo::new(move |_| draft.with(|d| d.partner.clone()));
-    let options = LocalResource::new(move || {
+    let options = ui::read(move || {
         let p = prefix.get();
         let partner = partner.get();
         async move {
