@@ -167,11 +167,13 @@ pub fn PartnerPage() -> impl IntoView {
                             {move || {
                                 let f = filter.get().to_lowercase();
                                 let mut rows: Vec<&Application> = items.iter().filter(|a| a.name.to_lowercase().contains(&f)).collect();
-                                match sort.get().as_str() {
-                                    "template" => rows.sort_by_key(|a| a.template.title()),
-                                    "created" => rows.sort_by(|a, b| b.created_at.cmp(&a.created_at)),
-                                    _ => rows.sort_by_key(|a| a.name.to_lowercase()),
-                                }
+                                // One stable sort with the order chosen inside (one copy of the sort in the wasm).
+                                let order = sort.get();
+                                rows.sort_by(|a, b| match order.as_str() {
+                                    "template" => a.template.title().cmp(b.template.title()),
+                                    "created" => b.created_at.cmp(&a.created_at),
+                                    _ => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                                });
                                 rows.into_iter().map(|a| view! {
                                     <tr>
                                         <td><a href=Route::App(a.id.clone()).href()>{a.name.clone()}</a></td>

@@ -187,7 +187,7 @@ where
 }
 
 fn read_boxed<T: 'static>(fetch: Box<dyn Fn() -> BoxFuture<T>>) -> LocalResource<T> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 /// A write: `Action::new_local` with the action's function and future boxed, as [`read`] does.
@@ -200,6 +200,9 @@ where
     write_boxed(Box::new(move |i: &I| Box::pin(run(i)) as BoxFuture<O>))
 }
 
-fn write_boxed<I: 'static, O: 'static>(run: Box<dyn Fn(&I) -> BoxFuture<O>>) -> Action<I, O> {
-    Action::new_local(move |i: &I| run(i))
+/// An action's function as [`write`] keeps it.
+type BoxAction<I, O> = Box<dyn Fn(&I) -> BoxFuture<O>>;
+
+fn write_boxed<I: 'static, O: 'static>(run: BoxAction<I, O>) -> Action<I, O> {
+    Action::new_local(run)
 }
