@@ -176,18 +176,18 @@ pub fn LicenseNotes(notes: Signal<Vec<appreg_core::LicenseNote>>) -> impl IntoVi
 /// A future as the helpers below keep it: boxed, so its type is the same at every call site.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// A read: a `LocalResource` whose fetcher and future are boxed. Every read of one answer type then
+/// A read: a `LocalResource` whose loader and future are boxed. Every read of one answer type then
 /// shares one copy of Leptos's async machinery instead of one per call site (see `make size`).
-pub fn read<T, F>(fetch: impl Fn() -> F + 'static) -> LocalResource<T>
+pub fn read<T, F>(load: impl Fn() -> F + 'static) -> LocalResource<T>
 where
     T: 'static,
     F: Future<Output = T> + 'static,
 {
-    read_boxed(Box::new(move || Box::pin(fetch()) as BoxFuture<T>))
+    read_boxed(Box::new(move || Box::pin(load()) as BoxFuture<T>))
 }
 
-fn read_boxed<T: 'static>(fetch: Box<dyn Fn() -> BoxFuture<T>>) -> LocalResource<T> {
-    LocalResource::new(fetch)
+fn read_boxed<T: 'static>(load: Box<dyn Fn() -> BoxFuture<T>>) -> LocalResource<T> {
+    LocalResource::new(load)
 }
 
 /// A write: `Action::new_local` with the action's function and future boxed, as [`read`] does.
