@@ -396,13 +396,25 @@ async fn settle() {
 }
 
 fn reset_page() {
-    let w = web_sys::window().unwrap();
-    w.local_storage().unwrap().unwrap().clear().unwrap();
-    w.history()
+    web_sys::window()
         .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some("#/"))
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
         .unwrap();
+    go_to("#/");
     set_offline(false);
+}
+
+/// Puts `hash` in the address bar without a navigation event, as a reload at that address would find it.
+fn go_to(hash: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(hash))
+        .unwrap();
 }
 
 /// Simulates the browser's network state: `navigator.onLine` and the `online` event.
@@ -469,12 +481,17 @@ async fn open_wizard(m: &Mounted) {
     m.heading("Choose a template").await;
 }
 
-/// Opens the wizard, picks `template`, names the app and goes on to step 3.
-async fn past_name_step(m: &Mounted, template: &str, name: &str) {
+/// Opens the wizard, picks `template` and goes on to the name step.
+async fn at_name_step(m: &Mounted, template: &str) {
     open_wizard(m).await;
     m.click(&format!("#template-{template}")).await;
     m.click("#next").await;
     m.heading("Name your application").await;
+}
+
+/// Opens the wizard, picks `template`, names the app and goes on to step 3.
+async fn past_name_step(m: &Mounted, template: &str, name: &str) {
+    at_name_step(m, template).await;
     m.type_into("#app-name", name).await;
     m.click("#next").await;
 }
@@ -596,10 +613,7 @@ async fn template_step_needs_a_choice_and_fixes_the_app_type() {
 #[wasm_bindgen_test]
 async fn name_step_shows_the_rule_and_blocks_next_until_valid() {
     let (m, server) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-mirroring").await;
-    m.click("#next").await;
-    m.heading("Name your application").await;
+    at_name_step(&m, "mirroring").await;
     // Mirroring suggests a name for the partner.
     assert_eq!(m.value("#app-name"), "Data mirroring for Acme");
 
@@ -767,13 +781,9 @@ async fn endpoints_need_a_url_when_switched_on() {
 #[wasm_bindgen_test]
 async fn empty_template_skips_the_redirect_step() {
     let (m, _s) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-empty").await;
-    assert_eq!(m.all(".stepper li").len(), 4);
-    m.click("#next").await;
-    m.type_into("#app-name", "DIY").await;
-    m.click("#next").await;
+    past_name_step(&m, "empty", "DIY").await;
     m.heading("Technical contact").await;
+    assert_eq!(m.all(".stepper li").len(), 4);
     m.click("#back").await;
     m.heading("Name your application").await;
 }
@@ -831,9 +841,7 @@ async fn contact_defaults_to_me_and_can_be_searched() {
 #[wasm_bindgen_test]
 async fn the_draft_is_saved_and_offered_back_after_a_reload() {
     let (m, server) = signed_in().await;
-    open_wizard(&m).await;
-    m.click("#template-web").await;
-    m.click("#next").await;
+    at_name_step(&m, "web").await;
     m.type_into("#app-name", "Half Done").await;
     let saved = web_sys::window()
         .unwrap()
@@ -847,12 +855,7 @@ async fn the_draft_is_saved_and_offered_back_after_a_reload() {
     drop(m);
 
     // "Reload": a new app instance on the partner page.
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some("#/"))
-        .unwrap();
+    go_to("#/");
     let m = start(&server, Rc::new(Cell::new(false)), None).await;
     m.wait_text("#resume-title", "Resume your draft?").await;
     assert!(m.text(".resume").contains("Half Done"));
@@ -865,12 +868,7 @@ async fn the_draft_is_saved_and_offered_back_after_a_reload() {
     drop(m);
 
     // Discard removes it.
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some("#/"))
-        .unwrap();
+    go_to("#/");
     let m = start(&server, Rc::new(Cell::new(false)), None).await;
     m.click("#discard-draft").await;
     assert!(m.q(".resume").is_none());
@@ -1095,12 +1093,7 @@ async fn success_page_shows_a_new_secret_once_with_a_warning() {
 
     // After a reload the app is fetched, the secret is not there any more, and a standard app
     // links to its App Store information.
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some("#/apps/new1/created"))
-        .unwrap();
+    go_to("#/apps/new1/created");
     let m = start(&server, Rc::new(Cell::new(false)), None).await;
     m.wait_text("#created-name", "Reloaded").await;
     assert!(m.q("#client-secret").is_none());
@@ -1136,12 +1129,7 @@ async fn app_page_saves_urls_with_if_match_and_tests_a_redirect() {
     reset_page();
     let server = Server::default();
     server.signed_in.set(true);
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some("#/apps/new1/urls"))
-        .unwrap();
+    go_to("#/apps/new1/urls");
     let m = start(&server, Rc::new(Cell::new(false)), None).await;
     m.find("#app-redirects").await;
     settle().await;
