@@ -1,5 +1,7 @@
 //! `appreg check` and `appreg validate` as a partner's CI would call them.
 
+mod common;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -194,17 +196,7 @@ fn validate_reports_every_error_by_field() {
             "technical_contact":"nobody"}"#,
     );
     assert_eq!(code, 1);
-    let fields: Vec<(String, String)> = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["rule"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let fields = common::field_rules(&v);
     for want in [
         ("app_type", "APP-TYPE"),
         ("name", "NAME-CHAR"),

@@ -65,17 +65,7 @@ async fn patch_needs_a_fresh_etag_and_validates_every_list() {
               &[("if-match", "\"v2\"")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<(String, String)> = r.body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["rule"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let fields = r.field_rules();
     assert!(
         fields.contains(&("cors_urls[1]".into(), "CORS-WILDCARD".into())),
         "{fields:?}"

@@ -37,6 +37,10 @@ impl Reply {
             })
             .unwrap_or_default()
     }
+    /// The `(field, rule)` pair of each error.
+    pub fn field_rules(&self) -> Vec<(String, String)> {
+        field_rules(&self.body)
+    }
     pub fn is_problem(&self) -> bool {
         self.headers
             .get(header::CONTENT_TYPE)
@@ -209,6 +213,21 @@ pub fn cookie_of(who: &As) -> String {
     }
 }
 
+/// The `(field, rule)` pair of each entry of a body's `errors` (a 422 problem or a `validate` report).
+pub fn field_rules(v: &Value) -> Vec<(String, String)> {
+    v["errors"]
+        .as_array()
+        .expect("an errors array")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["rule"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
 /// The `id` field of a JSON body.
 pub fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_string()
@@ -248,6 +267,20 @@ pub async fn creates_with_one_key(
         out.push(t.await.unwrap());
     }
     out
+}
+
+/// Asserts that every answer of [`creates_with_one_key`] is a 201 naming the same app; returns its id.
+pub fn the_one_app(answers: Vec<(StatusCode, Option<String>)>) -> String {
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _)| *status == StatusCode::CREATED),
+        "{answers:?}"
+    );
+    let ids: std::collections::BTreeSet<_> =
+        answers.into_iter().map(|(_, id)| id.unwrap()).collect();
+    assert_eq!(ids.len(), 1, "every retry answers with the same app");
+    ids.into_iter().next().unwrap()
 }
 
 /// Sends `n` PATCHes of app `id`, all with `If-Match: "v1"`, round-robin over `instances`, all at once.
