@@ -63,6 +63,8 @@ rules! {
     RuPatternSyntax = "RU-PATTERN-SYNTAX",
     RuPatternHost = "RU-PATTERN-HOST",
     RuPatternHostEnd = "RU-PATTERN-HOST-END",
+    /// A `|` outside a group: the part after it is another pattern that escapes every check.
+    RuPatternAlternation = "RU-PATTERN-ALTERNATION",
     RuPatternPolicy = "RU-PATTERN-POLICY",
     CorsForm = "CORS-FORM",
     CorsHttps = "CORS-HTTPS",

@@ -24,6 +24,8 @@ pub use keys_and_publishing::{
 };
 pub use matcher::{match_redirect, MatchOutcome};
 pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CHARS};
+#[doc(hidden)]
+pub use pattern::compiles_on_this_thread as pattern_compiles_on_this_thread;
 pub use redirect::{check_redirect_list, check_redirect_url, required_finding, MAX_URL_CHARS};
 pub use registration::{
     endpoint_findings, field_error, field_findings, redirect_list_findings, validate_patch,

@@ -6,14 +6,28 @@
 use crate::finding::{Finding, Rule};
 use crate::template::Template;
 use crate::urlparts::{classify, HostKind};
+use shape::Node;
+
+mod host_end;
+mod shape;
 
 /// The compiled-program size limit for patterns (bytes); keeps a hostile pattern cheap.
 const SIZE_LIMIT: usize = 1 << 20;
-/// Patterns up to this length get an error position for RU-PATTERN-SYNTAX.
-const POSITION_SCAN_MAX: usize = 400;
+
+thread_local! {
+    static COMPILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many patterns this thread has compiled: lets a test show that checking one pattern costs a
+/// bounded number of compiles.
+#[doc(hidden)]
+pub fn compiles_on_this_thread() -> usize {
+    COMPILES.with(|c| c.get())
+}
 
 /// Compiles a pattern with the same settings everywhere.
 pub fn compile(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+    COMPILES.with(|c| c.set(c.get() + 1));
     regex_lite::RegexBuilder::new(pattern)
         .size_limit(SIZE_LIMIT)
         .nest_limit(64)
@@ -34,91 +48,133 @@ pub(crate) fn check_pattern(p: &str, template: Template, f: &mut Vec<Finding>) {
             "A pattern must start with ^ and end with $, so it matches the whole URL; add $ at the end.",
         ));
     }
-    if let Err(e) = compile(p) {
-        let msg = match syntax_error_position(p) {
-            Some(pos) => format!(
-                "The pattern does not compile ({e}) near position {pos}; fix the expression there."
+    // One compile; the error position comes from the structure parser, never from recompiling.
+    let compiled = compile(p);
+    let shape = shape::parse(p);
+    match (&compiled, &shape) {
+        (_, Err(e)) => f.push(Finding::error(
+            Rule::RuPatternSyntax,
+            format!(
+                "The pattern does not compile: {} (at character {}); fix the expression there.",
+                e.message, e.pos
             ),
-            None => format!("The pattern does not compile ({e}); fix the expression."),
-        };
-        f.push(Finding::error(Rule::RuPatternSyntax, msg));
+        )),
+        (Err(e), Ok(_)) => f.push(Finding::error(
+            Rule::RuPatternSyntax,
+            format!("The pattern does not compile ({e}); fix the expression."),
+        )),
+        _ => {}
     }
-    match literal_prefix(&p[1..]) {
-        Err(finding) => f.push(finding),
-        Ok((scheme, host)) => policy(&scheme, &host, template, f),
-    }
-}
-
-/// Errors a prefix can have only because it stops early.
-fn is_incomplete(msg: &str) -> bool {
-    msg.contains("end of pattern")
-        || msg.contains("unclosed")
-        || msg.contains("no closing")
-        || msg.contains("without closing")
-}
-
-/// A 1-based character position for a compile error: the first prefix whose error is not just
-/// "stopped too early", else the end of the pattern.
-fn syntax_error_position(p: &str) -> Option<usize> {
-    let n = p.chars().count();
-    if n > POSITION_SCAN_MAX {
-        return None;
-    }
-    for (k, (i, c)) in p.char_indices().enumerate() {
-        let prefix = &p[..i + c.len_utf8()];
-        if let Err(e) = compile(prefix) {
-            if !is_incomplete(&e.to_string()) {
-                return Some(k + 1);
-            }
+    let Ok(node) = shape else { return };
+    let items = match node {
+        Node::Alt(branches) => {
+            let second = branches.get(1).and_then(first_pos);
+            let at = second
+                .map(|p| format!(" (the part from character {p})"))
+                .unwrap_or_default();
+            return f.push(Finding::error(
+                Rule::RuPatternAlternation,
+                format!(
+                    "A '|' outside a group splits this into separate patterns, and the second{at} escapes \
+                     every check of the first. Register each as its own entry, or put the alternatives in a \
+                     group after the host, e.g. ^https://app\\.example\\.com/(cb|callback)$."
+                ),
+            ));
         }
-    }
-    Some(n)
-}
-
-/// Reads the literal scheme and host after `^`: `(scheme, host)`, or the RU-PATTERN-HOST /
-/// RU-PATTERN-HOST-END finding.
-fn literal_prefix(body: &str) -> Result<(String, String), Finding> {
-    let chars: Vec<char> = body.chars().collect();
-    let mut i = 0;
-    let mut scheme = String::new();
-    while i < chars.len() && chars[i].is_ascii_lowercase() {
-        scheme.push(chars[i]);
-        i += 1;
-    }
-    let eat = |i: &mut usize, want: char| -> bool {
-        if chars.get(*i) == Some(&want) {
-            *i += 1;
-            true
-        } else if chars.get(*i) == Some(&'\\') && chars.get(*i + 1) == Some(&want) {
-            *i += 2;
-            true
-        } else {
-            false
-        }
+        Node::Concat(items) => items,
+        other => vec![other],
     };
-    if !(scheme == "https" || scheme == "http")
-        || !eat(&mut i, ':')
-        || !eat(&mut i, '/')
-        || !eat(&mut i, '/')
-    {
-        return Err(host_error(
+    match literal_prefix(&items) {
+        Err(finding) => f.push(finding),
+        Ok((scheme, host, rest)) => match host_end::check(&items[rest..]) {
+            Ok(()) => policy(&scheme, &host, template, f),
+            Err(escape) => f.push(host_end_error(&host, escape)),
+        },
+    }
+}
+
+/// The position of the first atom of a node, if it has one.
+fn first_pos(node: &Node) -> Option<usize> {
+    match node {
+        Node::Char { pos, .. } => Some(*pos),
+        Node::Empty { .. } => None,
+        Node::Concat(v) | Node::Alt(v) => v.iter().find_map(first_pos),
+        Node::Repeat { sub, .. } => first_pos(sub),
+    }
+}
+
+fn host_end_error(host: &str, e: host_end::Escape) -> Finding {
+    let message = if e.state == host_end::IN_PORT {
+        format!(
+            "After {host}: only digits may form the port; what the pattern allows at character {} could add \
+             user info or another host (e.g. {host}:@evil.example). Use \\d+ or [0-9]+ for the port.",
+            e.pos
+        )
+    } else {
+        format!(
+            "The host {host} must be followed directly by '/' (path), ':' and digits (port) or '$'; what the \
+             pattern allows at character {} could extend the host or add user info (e.g. {host}.evil.example). \
+             Put '/' or ':' right after the host, and check every branch of a group there.",
+            e.pos
+        )
+    };
+    Finding::error(Rule::RuPatternHostEnd, message)
+}
+
+/// The literal character of a top-level node, with whether it was escaped.
+fn lit(node: Option<&Node>) -> Option<(char, bool)> {
+    match node {
+        Some(Node::Char {
+            lit: Some(c),
+            escaped,
+            ..
+        }) => Some((*c, *escaped)),
+        _ => None,
+    }
+}
+
+/// Reads `^`, the literal scheme and the literal host: `(scheme, host, index of the first node after
+/// the host)`, or the RU-PATTERN-HOST finding.
+fn literal_prefix(items: &[Node]) -> Result<(String, String, usize), Finding> {
+    let scheme_error = || {
+        host_error(
             "After ^ the pattern must spell out the scheme literally: ^https:// (or ^http:// for \
              127.0.0.1 or [::1]).",
-        ));
+        )
+    };
+    if !matches!(items.first(), Some(Node::Empty { caret: true })) {
+        return Err(scheme_error());
     }
+    let mut i = 1;
+    let mut scheme = String::new();
+    while let Some((c, false)) = lit(items.get(i)) {
+        if !c.is_ascii_lowercase() {
+            break;
+        }
+        scheme.push(c);
+        i += 1;
+    }
+    let punct_ok = [':', '/', '/']
+        .iter()
+        .enumerate()
+        .all(|(k, want)| lit(items.get(i + k)).is_some_and(|(c, _)| c == *want));
+    if !(scheme == "https" || scheme == "http") || !punct_ok {
+        return Err(scheme_error());
+    }
+    i += 3;
     let mut host = String::new();
-    if chars.get(i) == Some(&'\\') && chars.get(i + 1) == Some(&'[') {
-        i += 2;
+    if lit(items.get(i)) == Some(('[', true)) {
         host.push('[');
+        i += 1;
         loop {
-            match (chars.get(i), chars.get(i + 1)) {
-                (Some('\\'), Some(']')) => {
-                    i += 2;
+            match lit(items.get(i)) {
+                Some((']', true)) => {
                     host.push(']');
+                    i += 1;
                     break;
                 }
-                (Some(c), _) if c.is_ascii_hexdigit() || *c == ':' => {
-                    host.push(*c);
+                Some((c, _)) if c.is_ascii_hexdigit() || c == ':' => {
+                    host.push(c);
                     i += 1;
                 }
                 _ => {
@@ -129,18 +185,13 @@ fn literal_prefix(body: &str) -> Result<(String, String), Finding> {
             }
         }
     } else {
-        loop {
-            match (chars.get(i), chars.get(i + 1)) {
-                (Some(c), _) if c.is_ascii_alphanumeric() || *c == '-' => {
-                    host.push(*c);
-                    i += 1;
-                }
-                (Some('\\'), Some(c @ ('.' | '-'))) => {
-                    host.push(*c);
-                    i += 2;
-                }
-                _ => break,
+        while let Some((c, escaped)) = lit(items.get(i)) {
+            let ok = c.is_ascii_alphanumeric() && !escaped || c == '-' || c == '.' && escaped;
+            if !ok {
+                break;
             }
+            host.push(c);
+            i += 1;
         }
     }
     if host.is_empty() {
@@ -149,63 +200,32 @@ fn literal_prefix(body: &str) -> Result<(String, String), Finding> {
              e.g. ^https://app\\.example\\.com/callback$; a class, group or wildcard there would match any host.",
         ));
     }
-    // What follows the host decides whether the host can be extended.
-    let rest: String = chars[i..].iter().collect();
-    let ok_end = rest.starts_with(':')
-        || rest.starts_with("\\:")
-        || rest.starts_with('/')
-        || rest.starts_with("\\/")
-        || rest.starts_with('$')
-        || group_starts_with_path_or_port(&rest);
-    if ok_end {
-        if host.ends_with('.') || host.starts_with('.') || host.contains("..") {
-            return Err(host_error(
-                "The host in the pattern has an empty label; check the dots.",
-            ));
-        }
-        return Ok((scheme, host));
-    }
-    let Some(&next) = chars.get(i) else {
-        // The pattern ends right after the host: RU-PATTERN-ANCHOR already asks for the closing $.
-        return Ok((scheme, host));
-    };
-    let unescaped_dot_in_host =
-        next == '.' && chars.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric());
-    let more_host_follows = {
-        let stop = rest.find(['/', ':', '$']).unwrap_or(rest.len());
-        rest[..stop].contains("\\.")
-    };
-    if unescaped_dot_in_host || next == '|' || host.ends_with('.') || more_host_follows {
-        let msg = if unescaped_dot_in_host {
-            format!(
+    let next = items.get(i);
+    if let Some(Node::Char {
+        lit: None, kinds, ..
+    }) = next
+    {
+        let dot_then_label = *kinds == shape::ALL_KINDS
+            && lit(items.get(i + 1)).is_some_and(|(c, _)| c.is_ascii_alphanumeric());
+        if dot_then_label {
+            return Err(host_error(&format!(
                 "In a pattern an unescaped '.' matches any character, so \"{host}.\" also matches look-alike \
                  hosts; escape every dot in the host as \\."
-            )
-        } else {
-            "The host must be spelled out literally: no class, group, alternation or quantifier inside it, \
-             and every dot escaped as \\."
-                .to_string()
-        };
-        return Err(host_error(&msg));
+            )));
+        }
     }
-    Err(Finding::error(
-        Rule::RuPatternHostEnd,
-        format!(
-            "The host {host} must be followed directly by ':' (port), '/' (path) or '$'; anything else \
-             could extend it (e.g. {host}.evil.example). Add '/' or ':' after the host."
-        ),
-    ))
-}
-
-fn group_starts_with_path_or_port(rest: &str) -> bool {
-    let Some(inner) = rest.strip_prefix('(') else {
-        return false;
-    };
-    let inner = inner.strip_prefix("?:").unwrap_or(inner);
-    inner.starts_with('/')
-        || inner.starts_with(':')
-        || inner.starts_with("\\/")
-        || inner.starts_with("\\:")
+    if matches!(next, Some(Node::Repeat { sub, .. }) if matches!(**sub, Node::Char { .. })) {
+        return Err(host_error(
+            "The host must be spelled out literally: a quantifier (?, *, +, {n}) right after it repeats \
+             its last character. Put '/' or ':' right after the host.",
+        ));
+    }
+    if host.starts_with('.') || host.ends_with('.') || host.contains("..") {
+        return Err(host_error(
+            "The host in the pattern has an empty label; check the dots.",
+        ));
+    }
+    Ok((scheme, host, i))
 }
 
 fn host_error(msg: &str) -> Finding {

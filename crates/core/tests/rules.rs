@@ -345,11 +345,30 @@ fn cases() -> Vec<Case> {
             flagged: &[
                 r"^https://app\.example\.com.*$",
                 r"^https://app\.example\.com(\.evil)?/$",
+                r"^https://app\.example\.com(/|\.evil\.example/)cb$",
+                r"^https://app\.example\.com:[^/]*/cb$",
+                r"^https://app\.example\.com:.+/cb$",
+                r"^https://app\.example\.com:\d*[a-z@]/cb$",
+                r"^https://app\.example\.com(:\d+|@evil\.example)?/cb$",
             ],
             near_miss: &[
                 r"^https://app\.example\.com(/.*)?$",
                 r"^https://app\.example\.com\:8443/cb$",
+                r"^https://app\.example\.com(:\d+)?/cb$",
+                r"^https://app\.example\.com/(cb|callback)$",
+                r"^https://app\.example\.com/.*$",
+                r"^https://app\.example\.com:[0-9]{2,5}(/[^?#]*)?$",
             ],
+        },
+        Case {
+            rule: Rule::RuPatternAlternation,
+            severity: E,
+            kind: Redirect(Web),
+            flagged: &[
+                r"^https://app\.example\.com/$|^http://evil\.example/$",
+                r"^https://app\.example\.com/cb|x$",
+            ],
+            near_miss: &[r"^https://app\.example\.com/(cb|x)$"],
         },
         Case {
             rule: Rule::RuPatternPolicy,
