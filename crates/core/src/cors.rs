@@ -263,12 +263,34 @@ fn endpoint_entry(input: &str, enabled: bool, f: &mut Vec<Finding>) -> Option<St
         }
     };
     let kind = url.host().map(|h| classify(&h));
-    if kind.is_some_and(|k| k.is_ip() || k.is_allowed_loopback()) {
+    let loopback_or_ip = kind.is_some_and(|k| k.is_ip() || k.is_allowed_loopback());
+    if loopback_or_ip {
         f.push(Finding::error(
             Rule::EpHost,
             "The portal's servers call this endpoint, so it needs a public host name, not a loopback \
              address or an IP literal.",
         ));
     }
+    if let Some(url::Host::Domain(name)) = url.host().filter(|_| !loopback_or_ip) {
+        if is_internal_name(name) {
+            f.push(Finding::error(
+                Rule::EpInternal,
+                format!(
+                    "{name} is a name only your own network can resolve (a single label, or under .internal, \
+                     .local or .localhost); the portal's servers call this endpoint over the internet, so give \
+                     it a public host name such as erp.example.com."
+                ),
+            ));
+        }
+    }
     Some(format!("{}{}", urlparts::canonical_origin(&url), hier.rest))
+}
+
+/// A host name that resolves only inside a private network: one label, or a reserved suffix.
+fn is_internal_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    !name.contains('.')
+        || [".internal", ".local", ".localhost", ".home.arpa"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }

@@ -81,6 +81,8 @@ rules! {
     EpHttps = "EP-HTTPS",
     /// Loopback or IP-literal host: the portal's servers call it.
     EpHost = "EP-HOST",
+    /// A host name only a private network resolves: one label, `.internal`, `.local`, `.localhost`.
+    EpInternal = "EP-INTERNAL",
     /// User name or password in the URL.
     EpUserinfo = "EP-USERINFO",
     /// A fragment.

@@ -365,6 +365,16 @@ fn percent_check(s: &str, f: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a (decoded, lower-cased) query value is a URL a browser would leave the site for:
+/// `https://…`, `https:evil.example` (a special scheme needs no slashes), `//evil.example` or its
+/// backslash forms, after the leading spaces and control characters browsers strip.
+fn is_absolute_target(value: &str) -> bool {
+    let v = value.trim_start_matches(|c: char| c <= ' ');
+    ["http:", "https:", "//", "\\\\", "/\\", "\\/"]
+        .iter()
+        .any(|p| v.starts_with(p))
+}
+
 fn query_checks(q: &str, f: &mut Vec<Finding>) {
     let mut open_reported = false;
     let mut params_reported = false;
@@ -382,7 +392,7 @@ fn query_checks(q: &str, f: &mut Vec<Finding>) {
                 ),
             ));
         }
-        if !open_reported && (value.starts_with("http://") || value.starts_with("https://")) {
+        if !open_reported && is_absolute_target(&value) {
             open_reported = true;
             f.push(
                 Finding::error(

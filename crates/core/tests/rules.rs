@@ -232,8 +232,16 @@ fn cases() -> Vec<Case> {
             flagged: &[
                 "https://a.example.com/cb?next=https://evil.example",
                 "https://a.example.com/cb?next=https%3A%2F%2Fevil.example",
+                "https://a.example.com/cb?next=//evil.example",
+                "https://a.example.com/cb?next=https:evil.example",
+                "https://a.example.com/cb?next=%2F%5Cevil.example",
+                "https://a.example.com/cb?next=%20//evil.example",
             ],
-            near_miss: &["https://a.example.com/cb?next=/home"],
+            near_miss: &[
+                "https://a.example.com/cb?next=/home",
+                "https://a.example.com/cb?next=/home//x",
+                "https://a.example.com/cb?next=httpsdocs",
+            ],
         },
         Case {
             rule: Rule::RuResponseParam,
@@ -455,6 +463,23 @@ fn cases() -> Vec<Case> {
                 "https://203.0.113.9/sync",
             ],
             near_miss: &["https://localhost.example.com/sync"],
+        },
+        Case {
+            rule: Rule::EpInternal,
+            severity: E,
+            kind: Endpoint,
+            flagged: &[
+                "https://intranet/sync",
+                "https://erp.internal/sync",
+                "https://erp.local/sync",
+                "https://erp.localhost/sync",
+                "https://erp.corp.internal./sync",
+            ],
+            near_miss: &[
+                "https://erp.example.com/sync",
+                "https://internal.example.com/sync",
+                "https://local.example/sync",
+            ],
         },
         Case {
             rule: Rule::EpUserinfo,
