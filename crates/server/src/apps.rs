@@ -4,6 +4,7 @@ use crate::auth::{configurer, member, Caller};
 use crate::db::{self, get_opt, get_s, is_unique_violation, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::json::ApiJson;
+use crate::limits;
 use crate::AppState;
 use appreg_core::api::*;
 use appreg_core::{
@@ -357,7 +358,8 @@ pub async fn create_app(
             return Ok(res);
         }
     }
-    let validated = validate_registration(&req);
+    let to_check = req.clone();
+    let validated = limits::cpu(move || validate_registration(&to_check)).await?;
     let Some(canon) = validated.canonical.clone() else {
         return Err(ApiError::Validation(validated.findings));
     };
@@ -524,7 +526,9 @@ pub async fn patch_app(
             "A publish request is pending: the configuration is locked until the app manager decides.".into(),
         ));
     }
-    let (findings, canon) = validate_patch(&patch, app.template);
+    let template = app.template;
+    let to_check = patch.clone();
+    let (findings, canon) = limits::cpu(move || validate_patch(&to_check, template)).await?;
     if findings
         .iter()
         .any(|f| f.severity == appreg_core::Severity::Error)
@@ -825,9 +829,8 @@ pub async fn create_certificate(
             None,
         ),
         None => {
-            let kp = tokio::task::spawn_blocking(crate::keys::generate)
-                .await
-                .map_err(ApiError::internal)??;
+            limits::hit(&s.db, limits::KEYGEN, &limits::subject(&caller.user_id)).await?;
+            let kp = limits::cpu(crate::keys::generate).await??;
             (kp.public_pem, Some((kp.private_pem, kp.private_xml)))
         }
     };
@@ -1141,9 +1144,43 @@ pub async fn reject(
 
 // ---- offline check --------------------------------------------------------------------------
 
-pub async fn check(ApiJson(req): ApiJson<CheckRequest>) -> ApiResult<Json<CheckResponse>> {
-    if let Some(reg) = &req.registration {
-        let v = validate_registration(reg);
+/// At most this many values per `/check`.
+pub const CHECK_MAX_VALUES: usize = 500;
+/// At most this many bytes of patterns (entries starting with `^`) per `/check`: each is compiled once.
+pub const CHECK_MAX_PATTERN_BYTES: usize = 32 * 1024;
+
+fn pattern_bytes<'a>(values: impl Iterator<Item = &'a String>) -> usize {
+    values
+        .filter(|v| v.trim_start().starts_with('^'))
+        .map(String::len)
+        .sum()
+}
+
+/// `POST /check`: signed-in callers only, rate-limited per caller, capped in size, and run off the
+/// async runtime behind the CPU semaphore.
+pub async fn check(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CheckRequest>,
+) -> ApiResult<Json<CheckResponse>> {
+    limits::hit(&s.db, limits::CHECK, &limits::subject(&caller.user_id)).await?;
+    let (count, patterns) = match &req.registration {
+        Some(reg) => (reg.redirect_urls.len(), pattern_bytes(reg.redirect_urls.iter())),
+        None => (req.values.len(), pattern_bytes(req.values.iter())),
+    };
+    if count > CHECK_MAX_VALUES {
+        return Err(ApiError::BadRequest(format!(
+            "Check at most {CHECK_MAX_VALUES} values at once; split the list."
+        )));
+    }
+    if patterns > CHECK_MAX_PATTERN_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "The patterns (entries starting with ^) come to {patterns} bytes; check at most \
+             {CHECK_MAX_PATTERN_BYTES} bytes of patterns at once."
+        )));
+    }
+    if let Some(reg) = req.registration {
+        let v = limits::cpu(move || validate_registration(&reg)).await?;
         return Ok(Json(CheckResponse {
             valid: v.is_valid(),
             checks: vec![],
@@ -1155,13 +1192,9 @@ pub async fn check(ApiJson(req): ApiJson<CheckRequest>) -> ApiResult<Json<CheckR
             "Send either registration, or kind with values.".into(),
         ));
     };
-    if req.values.len() > 1000 {
-        return Err(ApiError::BadRequest(
-            "Check at most 1,000 values at once.".into(),
-        ));
-    }
-    let checks =
-        appreg_core::check_values(kind, req.template.unwrap_or(Template::Web), &req.values);
+    let template = req.template.unwrap_or(Template::Web);
+    let values = req.values;
+    let checks = limits::cpu(move || appreg_core::check_values(kind, template, &values)).await?;
     Ok(Json(CheckResponse {
         valid: !checks.iter().any(|c| c.is_error()),
         checks,

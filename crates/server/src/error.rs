@@ -25,6 +25,10 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// 429 with seconds to wait.
     TooManyRequests(u64),
+    /// 429 from a per-caller rate limit, with seconds to wait.
+    RateLimited(u64),
+    /// 503: the CPU-heavy work queue is full; retry after the seconds given.
+    Busy(u64),
     /// A rejected JSON body (400/413/415/422).
     Json(StatusCode, String),
     /// 500: the detail goes to the log, never to the client.
@@ -104,6 +108,22 @@ impl IntoResponse for ApiError {
                 (
                     StatusCode::TOO_MANY_REQUESTS,
                     format!("Too many failed sign-ins. Try again in {secs} seconds."),
+                    vec![],
+                )
+            }
+            ApiError::RateLimited(secs) => {
+                retry_after = Some(secs);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Too many requests of this kind. Try again in {secs} seconds."),
+                    vec![],
+                )
+            }
+            ApiError::Busy(secs) => {
+                retry_after = Some(secs);
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("The server is busy checking other requests. Try again in {secs} seconds."),
                     vec![],
                 )
             }

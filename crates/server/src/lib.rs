@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod json;
 pub mod keys;
+pub mod limits;
 pub mod openapi;
 
 use axum::extract::{DefaultBodyLimit, Request, State};

@@ -396,7 +396,11 @@ async fn publish_requests_flow_through_the_app_manager() {
 #[tokio::test]
 async fn check_endpoint_uses_the_same_engine() {
     let t = test_app().await;
-    let r = t.post(&As::Nobody, "/api/v1/check", json!({"template": "native", "kind": "redirect", "values": ["myapp://cb", "http://127.0.0.1/cb"]})).await;
+    // Signed-in callers only (issue #10): anonymous checks are refused.
+    let anonymous = t.post(&As::Nobody, "/api/v1/check", json!({"kind": "name", "values": ["A"]})).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let who = t.sign_in("dev@demo.test").await;
+    let r = t.post(&who, "/api/v1/check", json!({"template": "native", "kind": "redirect", "values": ["myapp://cb", "http://127.0.0.1/cb"]})).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["valid"], false);
     assert_eq!(
@@ -406,10 +410,10 @@ async fn check_endpoint_uses_the_same_engine() {
     assert_eq!(r.body["checks"][1]["verdict"], "ok");
     let reg = json!({"template": "web", "app_type": "custom", "name": "A", "redirect_urls": ["https://a.example.com/"], "technical_contact": "a@b.example"});
     let r = t
-        .post(&As::Nobody, "/api/v1/check", json!({"registration": reg}))
+        .post(&who, "/api/v1/check", json!({"registration": reg}))
         .await;
     assert_eq!(r.body["valid"], true);
-    let r = t.post(&As::Nobody, "/api/v1/check", json!({})).await;
+    let r = t.post(&who, "/api/v1/check", json!({})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.is_problem());
 }
