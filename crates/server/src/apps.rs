@@ -979,6 +979,7 @@ pub async fn request_publish(
             env.title()
         )));
     }
+    bump_version(&mut tx, &id, &now).await?;
     sqlx::query(
         "INSERT INTO publish_requests (id, application_id, environment, message, state, requested_by, created_at) \
          VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
@@ -1055,6 +1056,21 @@ pub async fn publish_queue(
     Ok(Json(rows.iter().map(publish_of).collect::<ApiResult<_>>()?))
 }
 
+/// A publish request changes what the app is (its state per environment), so it changes its ETag:
+/// an edit loaded before the request is refused with 412, not applied to a locked configuration.
+async fn bump_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    app_id: &str,
+    now: &str,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE applications SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(app_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn decide(
     s: &AppState,
     caller: &Caller,
@@ -1069,6 +1085,12 @@ async fn decide(
         .await?
         .ok_or(ApiError::NotFound)?;
     let req = publish_of(&row)?;
+    let requested_by: String = sqlx::Row::try_get(&row, "requested_by")?;
+    if requested_by == caller.user_id {
+        return Err(ApiError::Forbidden(
+            "You asked for this publication yourself; another app manager must approve or reject it.".into(),
+        ));
+    }
     if req.state != EnvState::Pending {
         return Err(ApiError::Conflict(format!(
             "This request was already {}.",
@@ -1099,6 +1121,7 @@ async fn decide(
         .bind(req.environment.id())
         .execute(&mut *tx)
         .await?;
+    bump_version(&mut tx, &req.application_id, &now).await?;
     let after = serde_json::json!({"state": new_state, "reason": reason});
     db::audit(
         &mut *tx,

@@ -287,14 +287,30 @@ async fn publish_requests_flow_through_the_app_manager() {
     );
     let app = t.get(&who, &format!("/api/v1/applications/{id}")).await;
     assert_eq!(app.body["environments"]["stage"], "pending");
-    // Locked while pending.
-    let r = t
+    // The request changed the app's ETag (issue #10): an edit loaded before it gets 412.
+    let stale = t
         .send(
             &who,
             Method::PATCH,
             &format!("/api/v1/applications/{id}"),
             Some(json!({"cors_urls": []})),
             &[("if-match", "\"v1\"")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let etag = app.headers[axum::http::header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(etag, "\"v1\"");
+    // Locked while pending, also with the current ETag.
+    let r = t
+        .send(
+            &who,
+            Method::PATCH,
+            &format!("/api/v1/applications/{id}"),
+            Some(json!({"cors_urls": []})),
+            &[("if-match", etag.as_str())],
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
@@ -397,7 +413,13 @@ async fn publish_requests_flow_through_the_app_manager() {
 async fn check_endpoint_uses_the_same_engine() {
     let t = test_app().await;
     // Signed-in callers only (issue #10): anonymous checks are refused.
-    let anonymous = t.post(&As::Nobody, "/api/v1/check", json!({"kind": "name", "values": ["A"]})).await;
+    let anonymous = t
+        .post(
+            &As::Nobody,
+            "/api/v1/check",
+            json!({"kind": "name", "values": ["A"]}),
+        )
+        .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let who = t.sign_in("dev@demo.test").await;
     let r = t.post(&who, "/api/v1/check", json!({"template": "native", "kind": "redirect", "values": ["myapp://cb", "http://127.0.0.1/cb"]})).await;
@@ -444,4 +466,56 @@ async fn users_can_be_searched_by_email_prefix_within_the_partner() {
         .get(&who, "/api/v1/partners/demo/users?email_prefix=%25")
         .await;
     assert_eq!(r.body, Value::Array(vec![]), "no wildcard injection");
+}
+
+#[tokio::test]
+async fn an_app_manager_cannot_approve_their_own_publish_request() {
+    let t = test_app().await;
+    // dev@demo.test is also an app manager here: the one who asks must not be the one who decides.
+    sqlx::query("UPDATE users SET app_manager = 1 WHERE email = 'dev@demo.test'")
+        .execute(&t.state.db)
+        .await
+        .unwrap();
+    let dev = t.sign_in("dev@demo.test").await;
+    let manager = t.sign_in("appmanager@demo.test").await;
+    let id = web(&t, &dev).await;
+    let r = t
+        .post(
+            &dev,
+            &format!("/api/v1/applications/{id}/publish-requests"),
+            json!({"environment": "production", "message": "mine"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let rid = r.body["id"].as_str().unwrap().to_string();
+    for verb in ["approve", "reject"] {
+        let own = t
+            .post(
+                &dev,
+                &format!("/api/v1/publish-requests/{rid}/{verb}"),
+                json!({"reason": "no"}),
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN, "{verb}: {}", own.body);
+        assert!(own.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another app manager"));
+    }
+    let before = t.get(&dev, &format!("/api/v1/applications/{id}")).await;
+    let r = t
+        .post(
+            &manager,
+            &format!("/api/v1/publish-requests/{rid}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["state"], "published");
+    // The decision changed the app's ETag too.
+    let after = t.get(&dev, &format!("/api/v1/applications/{id}")).await;
+    assert_ne!(
+        before.headers[axum::http::header::ETAG],
+        after.headers[axum::http::header::ETAG]
+    );
 }
