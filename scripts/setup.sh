@@ -18,6 +18,7 @@ command -v wasm-opt >/dev/null 2>&1 || need_apt+=(binaryen)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ "${APPREG_SKIP_POSTGRES:-0}" != 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi

@@ -88,3 +88,25 @@ async fn concurrent_patches_with_one_etag_over_two_instances_one_wins() {
     let r = b.get(&who, &format!("/api/v1/applications/{app_id}")).await;
     assert_eq!(r.headers.get("etag").unwrap(), "\"v2\"");
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: `make test` runs it with APPREG_TEST_PG_URL"]
+async fn postgres_connections_use_tls_verified_against_the_tests_ca() {
+    use sqlx::Connection;
+    let admin = pg_admin_url().expect("set APPREG_TEST_PG_URL");
+    assert!(admin.contains("sslmode=verify-full"), "{admin}");
+    // The server's own pool speaks TLS.
+    let (t, _) = two_instances().await;
+    let ssl: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&t.state.db)
+        .await
+        .unwrap();
+    assert!(ssl);
+    // The cluster refuses plain connections.
+    let plain = admin.replace("sslmode=verify-full", "sslmode=disable");
+    assert!(sqlx::AnyConnection::connect(&plain).await.is_err());
+    // Without the CA the test generated, the server's certificate is not trusted.
+    let (no_ca, _) = admin.split_once("&sslrootcert=").unwrap();
+    assert!(sqlx::AnyConnection::connect(no_ca).await.is_err());
+    assert!(sqlx::AnyConnection::connect(&admin).await.is_ok());
+}

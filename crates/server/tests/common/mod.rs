@@ -84,13 +84,25 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
                 .execute(&mut conn)
                 .await
                 .expect("create database");
-            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-            format!("{base}/{name}")
+            // Keep the query (sslmode, sslrootcert): only the database name changes.
+            let (path, query) = admin.split_once('?').unwrap_or((admin.as_str(), ""));
+            let (base, _) = path.rsplit_once('/').expect("URL with a database");
+            let query = if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{query}")
+            };
+            format!("{base}/{name}{query}")
         }
     }
 }
 
 pub async fn test_app() -> TestApp {
+    test_app_with(|_| {}).await
+}
+
+/// [`test_app`] with the configuration changed by `configure` (its static folder already exists).
+pub async fn test_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = std::env::temp_dir().join(format!("appreg-test-{}", db::random_hex(8)));
     std::fs::create_dir_all(dir.join("static")).unwrap();
     std::fs::write(
@@ -113,6 +125,7 @@ pub async fn test_app() -> TestApp {
     let mut cfg = Config::new(dir.join("static"));
     // Argon2id still, at the lowest cost, so tests stay fast.
     cfg.argon2 = argon2::Params::new(8, 1, 1, None).unwrap();
+    configure(&mut cfg);
     let state = AppState::new(pool, cfg);
     demo::seed(&state).await.expect("seed");
     TestApp {
