@@ -84,7 +84,7 @@ test('an app name with <img src=x onerror=alert(1)> is rejected and never render
     });
     assert.equal(r.status, 422);
     assert.ok(r.json.errors.some((e) => e.field === 'name' && e.rule === 'NAME-CHAR'), JSON.stringify(r.json));
-    const check = await api('POST', '/api/v1/check', { body: { kind: 'name', values: [XSS] } });
+    const check = await api('POST', '/api/v1/check', { cookie, body: { kind: 'name', values: [XSS] } });
     assert.equal(check.json.checks[0].verdict, 'error');
 
     // Markup inside other fields is text too: a redirect URL and the app page's tester.

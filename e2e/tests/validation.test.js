@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, contextAs, api, uniq, startWizard, templateRadio, nextButton, atStep, isDisabled, until,
+  launch, contextAs, api, apiSignIn, uniq, startWizard, templateRadio, nextButton, atStep, isDisabled, until,
 } from '../lib.js';
 
 let browser;
@@ -125,6 +125,16 @@ const TABLE = [
   ['web', '^https://app\\.example\\.com/cb'],
   ['web', '^https://app\\.example\\.com/(cb$'],
   ['web', '^https://app.example.com/cb$'],
+  // RU-PATTERN-HOST-END / -ALTERNATION (rules of 2026-11-28) and their near-misses.
+  ['web', '^https://app\\.example\\.com/$|^http://evil\\.example/$'],
+  ['web', '^https://app\\.example\\.com(/|\\.evil\\.example/)cb$'],
+  ['web', '^https://app\\.example\\.com:[^/]*/cb$'],
+  ['web', '^https://app\\.example\\.com(:\\d+)?/cb$'],
+  ['web', '^https://app\\.example\\.com/(cb|callback)$'],
+  ['web', '^https://app\\.example\\.com/.*$'],
+  ['web', '^http://127\\.0\\.0\\.1(?x)/ cb$'],
+  ['web', 'https://app.example.com/cb?next=//evil.example'],
+  ['web', 'https://app.example.com/cb?next=https:evil.example'],
   ['web', LONG],
   ['native', 'myapp://callback'],
   ['native', 'urn:ietf:wg:oauth:2.0:oob'],
@@ -145,9 +155,10 @@ const TABLE = [
 test(`the page's verdict equals the server's for ${TABLE.length} redirect URLs, one at a time`, async () => {
   assert.ok(TABLE.length >= 30);
   // The server: POST /api/v1/check, kind redirect, one value per request (the page has one entry too).
+  const cookie = await apiSignIn('dev@demo.test');
   const server = [];
   for (const [template, value] of TABLE) {
-    const r = await api('POST', '/api/v1/check', { body: { template, kind: 'redirect', values: [value] } });
+    const r = await api('POST', '/api/v1/check', { cookie, body: { template, kind: 'redirect', values: [value] } });
     assert.equal(r.status, 200, JSON.stringify(r.json));
     const c = r.json.checks[0];
     server.push({
@@ -191,7 +202,8 @@ test(`the page's verdict equals the server's for ${TABLE.length} redirect URLs, 
 
 test('a list: duplicates and near-duplicates are found the same way in the page and on the server', async () => {
   const values = ['https://a.example.com/cb', 'https://a.example.com/cb/', 'HTTPS://A.example.com/cb', 'http://a.example.com/x'];
-  const r = await api('POST', '/api/v1/check', { body: { template: 'web', kind: 'redirect', values } });
+  const cookie = await apiSignIn('dev@demo.test');
+  const r = await api('POST', '/api/v1/check', { cookie, body: { template: 'web', kind: 'redirect', values } });
   const want = r.json.checks.map((c) => c.findings.filter((f) => f.rule !== 'RU-CANONICAL').map((f) => `${f.rule}:${f.severity}`));
   assert.ok(want.flat().some((x) => x.startsWith('RU-DUPLICATE')), JSON.stringify(want));
   assert.ok(want.flat().some((x) => x.startsWith('RU-NEAR-DUPLICATE')), JSON.stringify(want));
