@@ -214,7 +214,11 @@ fn literal_prefix(items: &[Node]) -> Result<(String, String, usize), Finding> {
             )));
         }
     }
-    if matches!(next, Some(Node::Repeat { sub, .. }) if matches!(**sub, Node::Char { .. })) {
+    // `app\.example\.com?`: the quantifier takes the host's last character. (A quantified `/` or `:`
+    // after the host is left to RU-PATTERN-HOST-END, which follows every count of it.)
+    let host_char_quantified = matches!(next, Some(Node::Repeat { sub, .. })
+        if matches!(**sub, Node::Char { lit: Some(c), .. } if c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+    if host_char_quantified {
         return Err(host_error(
             "The host must be spelled out literally: a quantifier (?, *, +, {n}) right after it repeats \
              its last character. Put '/' or ':' right after the host.",

@@ -214,6 +214,15 @@ fn the_issue_examples_are_refused_by_the_rule_that_explains_them() {
             r"^https://app\.example\.com:[^/]*/cb$",
             Rule::RuPatternHostEnd,
         ),
+        // A repetition after a flag directive repeats what came before it: `/(?i)*` is `/*`.
+        (
+            r"^https://app\.example\.com/(?i)*\.evil\.example/$",
+            Rule::RuPatternHostEnd,
+        ),
+        (
+            r"^https://app\.example\.com/(?i)?@evil\.example/$",
+            Rule::RuPatternHostEnd,
+        ),
     ];
     for (p, rule) in cases {
         let c = check_redirect_url(p, Template::Web);
@@ -316,6 +325,9 @@ fn attack_pattern() -> impl Strategy<Value = String> {
         "[^0-9]",
         r"\\",
         "#",
+        "(?i)*",
+        "(?s)?",
+        "(?-i){0,3}",
     ]);
     (host, prop::collection::vec(piece, 0..7))
         .prop_map(|(h, tail)| format!("^{h}{}$", tail.concat()))

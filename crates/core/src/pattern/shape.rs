@@ -31,7 +31,7 @@ pub(crate) enum Node {
         escaped: bool,
         pos: usize,
     },
-    /// An assertion or a flag directive: matches the empty string. `caret` for a plain `^`.
+    /// An assertion: matches the empty string. `caret` for a plain `^`.
     Empty {
         caret: bool,
     },
@@ -180,11 +180,11 @@ impl Parser {
             match c {
                 '(' => {
                     let saved = self.case_insensitive;
+                    // A flag directive `(?i)` adds no node, as in the engine: a repetition right
+                    // after it applies to what came before it.
                     if let Some(node) = self.parse_group(depth)? {
                         concat.push(node);
                         self.case_insensitive = saved;
-                    } else {
-                        concat.push(Node::Empty { caret: false });
                     }
                     if self.peek() != Some(')') {
                         return self.err(pos, "this group is never closed with ')'");
