@@ -8,7 +8,7 @@ use crate::draft::Step;
 use appreg_core::api::{
     Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
     NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
-    Problem, PublishRequest, RejectRequest, SecretInfo, SignIn, UserSummary,
+    Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, UserSummary,
 };
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
@@ -221,6 +221,17 @@ pub async fn me() -> Result<Me, ApiError> {
     decode(&request("GET", "/me".into(), vec![], None).await?)
 }
 
+/// `GET /api/v1/sessions`: my sessions, this one marked `current`.
+pub async fn sessions() -> Result<Vec<SessionInfo>, ApiError> {
+    decode(&request("GET", "/sessions".into(), vec![], None).await?)
+}
+
+/// `DELETE /api/v1/sessions/{id}`: ends one of my sessions.
+pub async fn end_session(id: &str) -> Result<(), ApiError> {
+    request("DELETE", format!("/sessions/{}", enc(id)), vec![], None).await?;
+    Ok(())
+}
+
 /// `GET /api/v1/partners/{partner}/applications`
 pub async fn applications(
     partner: &str,
@@ -383,6 +394,8 @@ pub enum Route {
     App(String),
     /// The app manager's queue of pending publish requests.
     Reviews,
+    /// My sessions (the user menu).
+    Sessions,
 }
 
 impl Route {
@@ -399,6 +412,7 @@ impl Route {
             }
             (Some("apps"), Some(id), _) if !id.is_empty() => Route::App(id.to_string()),
             (Some("publish-requests"), _, _) => Route::Reviews,
+            (Some("sessions"), _, _) => Route::Sessions,
             _ => Route::Home,
         }
     }
@@ -410,6 +424,7 @@ impl Route {
             Route::Created(id) => format!("#/apps/{id}/created"),
             Route::App(id) => format!("#/apps/{id}"),
             Route::Reviews => "#/publish-requests".into(),
+            Route::Sessions => "#/sessions".into(),
         }
     }
 

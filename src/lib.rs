@@ -300,6 +300,7 @@ fn Shell() -> impl IntoView {
                 <a href=Route::Reviews.href() id="reviews-link">"Publish requests"</a>
             </Show>
             <span class="who">{move || ctx.user.get().map(|m| m.user.name)}</span>
+            <a href=Route::Sessions.href() id="sessions-link">"Sessions"</a>
             <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
                 "Sign out"
             </button>
@@ -328,6 +329,7 @@ fn Shell() -> impl IntoView {
             Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
             Route::App(id) => view! { <pages::AppPage id=id /> }.into_any(),
             Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
+            Route::Sessions => view! { <pages::Sessions /> }.into_any(),
         }}
         </Landmark>
     }

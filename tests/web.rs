@@ -6,7 +6,7 @@
 
 use appreg_core::api::{
     Application, ApplicationPage, ClientIds, CreateApplication, EnvState, Environments, Me,
-    NameAvailability, NewSecret, PartnerMembership, Role, User, UserSummary,
+    NameAvailability, NewSecret, PartnerMembership, Role, SessionInfo, User, UserSummary,
 };
 use appreg_core::{check_name, name_taken_finding, AppType, Capability, Environment, Template};
 use appreg_web::api::{self, ApiError, HttpRequest, HttpResponse};
@@ -117,6 +117,8 @@ struct Server {
     log: Rc<RefCell<Vec<HttpRequest>>>,
     signed_in: Rc<Cell<bool>>,
     apps: Rc<Cell<usize>>,
+    /// The other device's session was ended.
+    ended: Rc<Cell<bool>>,
 }
 
 impl Server {
@@ -148,6 +150,30 @@ impl Server {
                     .into(),
                 etag: None,
             },
+            ("GET", "/sessions") => {
+                let session = |id: &str, agent: &str, current: bool| SessionInfo {
+                    id: id.into(),
+                    created_at: "2026-11-27T08:00:00.000Z".into(),
+                    last_seen_at: "2026-11-27T09:00:00.000Z".into(),
+                    expires_at: "2026-11-27T20:00:00.000Z".into(),
+                    user_agent: agent.into(),
+                    ip: "192.0.2.1".into(),
+                    current,
+                };
+                let mut list = vec![session("s1", "Firefox on Linux", true)];
+                if !self.ended.get() {
+                    list.push(session("s2", "Safari on iPhone", false));
+                }
+                ok(200, &list)
+            }
+            ("DELETE", "/sessions/s2") => {
+                self.ended.set(true);
+                HttpResponse {
+                    status: 204,
+                    body: String::new(),
+                    etag: None,
+                }
+            }
             ("GET", "/partners/p1/applications") => ok(200, &existing(self.apps.get(), "p1")),
             ("GET", "/partners/p2/applications") => ok(200, &existing(12, "p2")),
             ("GET", "/partners/p1/applications/name-available") => {
@@ -552,6 +578,29 @@ async fn sign_in_sends_the_csrf_header_and_opens_the_partner_page() {
     let del = server.requests("DELETE", "/api/v1/session");
     assert_eq!(del.len(), 1);
     assert_eq!(del[0].header("X-Requested-With"), Some("appreg"));
+}
+
+#[wasm_bindgen_test]
+async fn the_user_menu_lists_my_sessions_and_ends_another_one() {
+    let (m, server) = signed_in().await;
+    m.click("#sessions-link").await;
+    m.wait_text("#session-list", "(this device)").await;
+    assert_eq!(m.all("#session-list li").len(), 2);
+    assert!(m.text("#session-list").contains("Safari on iPhone"));
+    // "End" for the other device only.
+    assert_eq!(m.all("#session-list button").len(), 1);
+    m.click("#session-list button").await;
+    let ended = server.requests("DELETE", "/api/v1/sessions/s2");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].header("X-Requested-With"), Some("appreg"));
+    for _ in 0..300 {
+        if m.all("#session-list li").len() == 1 {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(m.all("#session-list li").len(), 1);
+    assert!(m.q("#session-list button").is_none());
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -400,20 +400,77 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// What an API token may do: `read` allows GET and HEAD only; `write` also changes things. No token has
+/// app-manager powers or may create tokens, whatever its scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    Read,
+    #[default]
+    Write,
+}
+
+impl TokenScope {
+    pub fn id(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<TokenScope> {
+        match s {
+            "read" => Some(TokenScope::Read),
+            "write" => Some(TokenScope::Write),
+            _ => None,
+        }
+    }
+}
+
 /// An API token as listed; `token` only in the response that created it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    #[serde(default)]
+    pub expires_at: String,
+    #[serde(default)]
+    pub scope: TokenScope,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
+/// `POST /api/v1/tokens`; `expires_in_days` and `scope` may be left out (90 days, `write`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     pub name: String,
+    #[serde(default = "default_token_days")]
+    pub expires_in_days: u32,
+    #[serde(default)]
+    pub scope: TokenScope,
+}
+
+/// Default API token lifetime: 90 days.
+pub fn default_token_days() -> u32 {
+    90
+}
+
+/// The longest API token lifetime: one year.
+pub const MAX_TOKEN_DAYS: u32 = 365;
+
+/// `GET /api/v1/sessions`: one of the signed-in user's sessions (never its token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    /// The absolute end; an idle session ends earlier.
+    pub expires_at: String,
+    pub user_agent: String,
+    pub ip: String,
+    /// The session of this request ("this device").
+    pub current: bool,
 }
 
 /// `GET /api/v1/partners/{partner}`

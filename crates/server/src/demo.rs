@@ -1,4 +1,5 @@
 //! `--demo`: seeds, once, a demo partner with users of every role, another partner and an app manager.
+//! Its users are marked `demo = 1`: a server started without `--demo` refuses them.
 
 use crate::auth::hash_password;
 use crate::db;
@@ -64,7 +65,7 @@ pub async fn seed(state: &AppState) -> ApiResult<()> {
     for (email, name, partner, role, manager) in USERS {
         let uid = db::new_id();
         sqlx::query(
-            "INSERT INTO users (id, email, name, password_hash, app_manager, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (id, email, name, password_hash, app_manager, created_at, demo) VALUES ($1, $2, $3, $4, $5, $6, 1)",
         )
         .bind(&uid)
         .bind(*email)
@@ -86,6 +87,22 @@ pub async fn seed(state: &AppState) -> ApiResult<()> {
     db::audit(&mut *tx, None, "seed", "demo", DEMO_PARTNER, None, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How many demo accounts (not disabled) the database holds.
+pub async fn count_accounts(db: &db::Db) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE demo = 1 AND disabled_at IS NULL")
+        .fetch_one(db)
+        .await?;
+    Ok(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap_or(0))
+}
+
+/// What `appreg serve` without `--demo` says at start-up when demo accounts exist.
+pub fn refusal_warning(n: i64) -> String {
+    format!(
+        "appreg: warning: this database holds {n} demo account(s) (password '{DEMO_PASSWORD}'); \
+         they will be refused because the server was started without --demo"
+    )
 }
 
 pub fn print_credentials() {

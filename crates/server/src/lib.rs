@@ -1,15 +1,19 @@
 //! The appreg portal server: REST API, the built SPA, and the `appreg` command line.
 
+pub mod admin;
 pub mod apps;
 pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod headers;
 pub mod json;
 pub mod keys;
 pub mod limits;
 pub mod openapi;
+pub mod sessions;
+pub mod throttle;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -33,10 +37,27 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct Config {
     /// Argon2id cost for passwords.
     pub argon2: argon2::Params,
-    /// `Secure` on the session cookie (when served over https).
-    pub secure_cookies: bool,
+    /// `--public-url`: where users reach the server. When it is https, the session cookie is `Secure`
+    /// and named `__Host-…`, and HSTS is sent.
+    pub public_url: Option<String>,
+    /// `--frame-ancestors`: CSP source expressions of who may frame the pages (default `'none'`).
+    pub frame_ancestors: Vec<String>,
+    /// A session unused this long ends (`--session-idle`, default 30 minutes).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, used or not (`--session-lifetime`, default 12 hours).
+    pub session_lifetime: Duration,
+    /// `--trusted-proxy`: peers whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<throttle::Cidr>,
+    /// Sign-in throttling: the first wait once a limit is reached, doubling per failure up to the cap.
+    pub sign_in_delay: Duration,
+    pub sign_in_max_delay: Duration,
+    /// At most this many Argon2 verifications at once (default: the number of CPUs).
+    pub argon2_concurrency: usize,
     /// Where the built SPA lives.
     pub static_dir: PathBuf,
+    /// Whether accounts marked `demo` may sign in and use their sessions and tokens. `appreg serve` sets it
+    /// from `--demo`; [`Config::new`] allows them (tests and embedders seed the demo data).
+    pub allow_demo_accounts: bool,
 }
 
 impl Config {
@@ -44,9 +65,25 @@ impl Config {
     pub fn new(static_dir: PathBuf) -> Self {
         Config {
             argon2: argon2::Params::default(),
-            secure_cookies: false,
+            public_url: None,
+            frame_ancestors: vec!["'none'".into()],
+            session_idle: Duration::from_secs(30 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
+            trusted_proxies: Vec::new(),
+            sign_in_delay: Duration::from_secs(1),
+            sign_in_max_delay: Duration::from_secs(60),
+            argon2_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir,
+            allow_demo_accounts: true,
         }
+    }
+
+    /// Whether users reach the server over https (`--public-url https://…`).
+    pub fn https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| {
+            u.get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        })
     }
 }
 
@@ -56,15 +93,19 @@ pub struct AppState {
     pub cfg: Arc<Config>,
     /// A hash to verify against for unknown accounts, so they take as long as known ones.
     pub dummy_hash: String,
+    /// Permits for Argon2 verifications (`Config::argon2_concurrency`).
+    pub argon2_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(db: db::Db, cfg: Config) -> Self {
         let dummy_hash = auth::hash_password(&cfg.argon2, "not a real password");
+        let argon2_slots = Arc::new(tokio::sync::Semaphore::new(cfg.argon2_concurrency.max(1)));
         AppState {
             db,
             cfg: Arc::new(cfg),
             dummy_hash,
+            argon2_slots,
         }
     }
 }
@@ -99,6 +140,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/me", get(auth::me))
         .route("/tokens", post(auth::create_token).get(auth::list_tokens))
         .route("/tokens/{id}", delete(auth::revoke_token))
+        .route(
+            "/sessions",
+            get(sessions::list).delete(sessions::end_others),
+        )
+        .route("/sessions/{id}", delete(sessions::end))
         .route("/templates", get(templates))
         .route("/openapi.json", get(openapi::document))
         .route("/check", post(check))
@@ -161,6 +207,7 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 /// The whole application: API, health checks, and the SPA (with `index.html` for client-side routes).
 pub fn app(state: AppState) -> Router {
     let dir = state.cfg.static_dir.clone();
+    let security = Arc::new(headers::SecurityHeaders::new(&state.cfg));
     // `make web` writes .br (quality 11) and .gz next to the hashed files; without them, responses are
     // compressed on the fly by the CompressionLayer below.
     let spa = ServeDir::new(&dir)
@@ -178,6 +225,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(middleware::from_fn_with_state(security, headers::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -194,9 +242,83 @@ pub struct ServeOptions {
     pub database_url: String,
     pub static_dir: PathBuf,
     pub demo: bool,
+    /// `--public-url URL`: https makes the session cookie `Secure` and `__Host-`, and sends HSTS.
+    pub public_url: Option<String>,
+    /// `--frame-ancestors VALUE` (repeatable, or several separated by spaces); default `'none'`.
+    pub frame_ancestors: Vec<String>,
+    /// `--session-idle 30m` and `--session-lifetime 12h`.
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+    /// `--trusted-proxy CIDR` (repeatable).
+    pub trusted_proxies: Vec<throttle::Cidr>,
+}
+
+/// `90`, `90s`, `30m`, `12h`, `7d`, or sums such as `1h30m`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("{s:?} is not a duration (like 90s, 30m, 12h, 1d)");
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    let mut any = false;
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        digits.clear();
+        any = true;
+    }
+    if !digits.is_empty() {
+        total = digits
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| total.checked_add(n))
+            .ok_or_else(bad)?;
+        any = true;
+    }
+    if !any || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// One `frame-ancestors` source expression: `'none'`, `'self'`, a scheme or a host source. Nothing that
+/// could end the directive or the header.
+fn check_frame_ancestor(v: &str) -> Result<(), String> {
+    let ok = !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b';' && b != b',')
+        && (!v.starts_with('\'') || matches!(v, "'none'" | "'self'"));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "--frame-ancestors: {v:?} is not a source ('none', 'self', https://portal.example.com)"
+        ))
+    }
 }
 
 impl ServeOptions {
+    /// Copies the options that live in [`Config`].
+    pub fn configure(&self, cfg: &mut Config) {
+        cfg.public_url = self.public_url.clone();
+        cfg.frame_ancestors = self.frame_ancestors.clone();
+        cfg.session_idle = self.session_idle;
+        cfg.session_lifetime = self.session_lifetime;
+        cfg.trusted_proxies = self.trusted_proxies.clone();
+    }
+
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let mut o = ServeOptions {
             addr: "127.0.0.1:8080".parse().expect("valid default"),
@@ -204,6 +326,11 @@ impl ServeOptions {
                 .unwrap_or_else(|_| "sqlite://data/appreg.db".into()),
             static_dir: PathBuf::from("dist"),
             demo: false,
+            public_url: None,
+            frame_ancestors: Vec::new(),
+            session_idle: Duration::from_secs(30 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
+            trusted_proxies: Vec::new(),
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -221,8 +348,51 @@ impl ServeOptions {
                 "--database-url" => o.database_url = value("--database-url")?,
                 "--static" => o.static_dir = PathBuf::from(value("--static")?),
                 "--demo" => o.demo = true,
+                "--public-url" => {
+                    let u = value("--public-url")?;
+                    let rest = u
+                        .strip_prefix("https://")
+                        .or_else(|| u.strip_prefix("http://"));
+                    if !rest.is_some_and(|r| {
+                        !r.is_empty()
+                            && !r.starts_with('/')
+                            && r.bytes().all(|b| b.is_ascii_graphic())
+                    }) {
+                        return Err(format!(
+                            "--public-url: {u:?} is not an http(s) URL like https://portal.example.com"
+                        ));
+                    }
+                    o.public_url = Some(u);
+                }
+                "--frame-ancestors" => {
+                    for v in value("--frame-ancestors")?.split_ascii_whitespace() {
+                        check_frame_ancestor(v)?;
+                        o.frame_ancestors.push(v.to_string());
+                    }
+                }
+                "--session-idle" => {
+                    o.session_idle = parse_duration(&value("--session-idle")?)
+                        .map_err(|e| format!("--session-idle: {e}"))?
+                }
+                "--session-lifetime" => {
+                    o.session_lifetime = parse_duration(&value("--session-lifetime")?)
+                        .map_err(|e| format!("--session-lifetime: {e}"))?
+                }
+                "--trusted-proxy" => o.trusted_proxies.push(
+                    value("--trusted-proxy")?
+                        .parse()
+                        .map_err(|e| format!("--trusted-proxy: {e}"))?,
+                ),
                 other => return Err(format!("unknown option {other}")),
             }
+        }
+        if o.frame_ancestors.is_empty() {
+            o.frame_ancestors.push("'none'".into());
+        } else if o.frame_ancestors.len() > 1 && o.frame_ancestors.iter().any(|v| v == "'none'") {
+            return Err("--frame-ancestors: 'none' cannot be combined with other sources".into());
+        }
+        if o.session_idle > o.session_lifetime {
+            return Err("--session-idle cannot be longer than --session-lifetime".into());
         }
         if o.demo && !o.addr.ip().is_loopback() {
             return Err(format!(
@@ -274,7 +444,23 @@ pub fn serve_main(args: &[String]) -> i32 {
                 return 1;
             }
         };
-        let state = AppState::new(pool, Config::new(opts.static_dir.clone()));
+        let mut cfg = Config::new(opts.static_dir.clone());
+        cfg.allow_demo_accounts = opts.demo;
+        opts.configure(&mut cfg);
+        if !opts.demo {
+            match demo::count_accounts(&pool).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::warn!(demo_accounts = n, "demo accounts will be refused");
+                    println!("{}", demo::refusal_warning(n));
+                }
+                Err(e) => {
+                    eprintln!("appreg serve: cannot read the users: {e}");
+                    return 1;
+                }
+            }
+        }
+        let state = AppState::new(pool, cfg);
         if opts.demo {
             match demo::seed(&state).await {
                 Ok(()) => demo::print_credentials(),
@@ -284,6 +470,8 @@ pub fn serve_main(args: &[String]) -> i32 {
                 }
             }
         }
+        // Expired sessions, old failures and idempotency keys: on a timer, on every instance.
+        sessions::spawn_purger(state.clone(), Duration::from_secs(60));
         let listener = match tokio::net::TcpListener::bind(opts.addr).await {
             Ok(l) => l,
             Err(e) => {

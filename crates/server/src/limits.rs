@@ -14,8 +14,10 @@ static CPU_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     Semaphore::new(cores.saturating_sub(1).max(1))
 });
-/// Requests that may wait for a slot; past this the server answers 503 at once instead of queueing.
-static CPU_QUEUE: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(64));
+/// Requests that may wait for a slot; past this the server answers 503 at once instead of queueing
+/// without bound. Each waiting request holds at most one body (256 KiB), so this bounds memory too;
+/// it is well above a burst of legitimate creates (the scale tests send 200 at once).
+static CPU_QUEUE: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(1024));
 
 /// Runs `work` on a blocking thread once a CPU slot is free.
 pub async fn cpu<T, F>(work: F) -> ApiResult<T>

@@ -31,6 +31,27 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("delete", "/tokens/{id}", "Revoke an API token", None, 204),
     (
         "get",
+        "/sessions",
+        "My sessions (signed-in sessions only)",
+        None,
+        200,
+    ),
+    (
+        "delete",
+        "/sessions",
+        "End all my other sessions",
+        None,
+        204,
+    ),
+    (
+        "delete",
+        "/sessions/{id}",
+        "End one of my sessions",
+        None,
+        204,
+    ),
+    (
+        "get",
         "/templates",
         "The six templates with default configuration and license notes",
         None,
@@ -218,7 +239,10 @@ pub fn build() -> Value {
             "NewCertificateRequest": {"type": "object", "required": ["environment"], "additionalProperties": false},
             "NewPublishRequest": {"type": "object", "required": ["environment"], "additionalProperties": false},
             "RejectRequest": {"type": "object", "required": ["reason"], "additionalProperties": false},
-            "NewApiToken": {"type": "object", "required": ["name"], "additionalProperties": false},
+            "NewApiToken": {"type": "object", "required": ["name"], "additionalProperties": false,
+                "properties": {"name": {"type": "string", "maxLength": 100},
+                    "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90},
+                    "scope": {"enum": ["read", "write"], "default": "write"}}},
             "CheckRequest": {"type": "object", "additionalProperties": false}
         }}
     })

@@ -1,0 +1,153 @@
+//! Security headers on every response, the SPA's and the API's: a Content-Security-Policy that lets the
+//! wasm SPA run and nothing else, `frame-ancestors` from `--frame-ancestors`, `nosniff`, no referrer,
+//! HSTS under an https public URL, and `Cache-Control: no-store` on the API.
+//!
+//! Trunk puts one inline `<script type="module">` into `dist/index.html` (it imports the wasm-bindgen glue
+//! and calls `init`). Instead of `'unsafe-inline'`, the policy carries the SHA-256 of every inline script
+//! of the served `index.html`, computed when the router is built. `'wasm-unsafe-eval'` lets the page
+//! compile WebAssembly and nothing more (no `eval`).
+
+use crate::Config;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use sha2::Digest;
+use std::sync::Arc;
+
+/// The headers, built once.
+#[derive(Clone, Debug)]
+pub struct SecurityHeaders {
+    pub csp: HeaderValue,
+    pub hsts: Option<HeaderValue>,
+    pub frame_options: Option<HeaderValue>,
+}
+
+/// `'sha256-…'` of each inline `<script>` (one without `src`) of an HTML page, in order.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else {
+            break;
+        };
+        let tag = &lower[start..tag_end];
+        let external = tag
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .any(|attr| attr.starts_with("src="));
+        if !external {
+            // The browser hashes the element's text as parsed: newlines normalised to \n.
+            let body = html[tag_end..close]
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            out.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        at = close;
+    }
+    out
+}
+
+/// The policy, with `frame-ancestors` (source expressions separated by spaces) and the script hashes.
+pub fn content_security_policy(frame_ancestors: &str, script_hashes: &[String]) -> String {
+    let mut script = String::from("'self' 'wasm-unsafe-eval'");
+    for h in script_hashes {
+        script.push(' ');
+        script.push_str(h);
+    }
+    format!(
+        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {frame_ancestors}"
+    )
+}
+
+impl SecurityHeaders {
+    /// Reads `index.html` of the static folder (when there is one) for its inline scripts.
+    pub fn new(cfg: &Config) -> Self {
+        let index = cfg.static_dir.join("index.html");
+        let hashes = match std::fs::read_to_string(&index) {
+            Ok(html) => inline_script_hashes(&html),
+            Err(e) => {
+                tracing::warn!(path = %index.display(), error = %e, "no index.html: the CSP allows no inline script");
+                Vec::new()
+            }
+        };
+        let ancestors = match cfg.frame_ancestors.join(" ") {
+            a if a.trim().is_empty() => "'none'".to_string(),
+            a => a,
+        };
+        let csp = content_security_policy(&ancestors, &hashes);
+        let frame_options = match ancestors.as_str() {
+            "'none'" => Some(HeaderValue::from_static("DENY")),
+            "'self'" => Some(HeaderValue::from_static("SAMEORIGIN")),
+            _ => None,
+        };
+        SecurityHeaders {
+            // Options are checked when parsed (no control characters); fall back to the strictest.
+            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+            }),
+            hsts: cfg
+                .https()
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+            frame_options,
+        }
+    }
+}
+
+/// The middleware: sets the headers on every response (existing ones of the same name are replaced).
+pub async fn security_headers(
+    State(h): State<Arc<SecurityHeaders>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if let Some(v) = &h.frame_options {
+        headers.insert(header::X_FRAME_OPTIONS, v.clone());
+    }
+    if let Some(v) = &h.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, v.clone());
+    }
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = "<html><head><script type=\"module\">\nimport init from '/a.js';\nawait init();\n</script>\
+                    <script src=\"/x.js\"></script><SCRIPT>1</SCRIPT></head></html>";
+        let h = inline_script_hashes(html);
+        assert_eq!(h.len(), 2);
+        let want = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(
+            b"\nimport init from '/a.js';\nawait init();\n",
+        ));
+        assert_eq!(h[0], format!("'sha256-{want}'"));
+        assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
+    }
+}
