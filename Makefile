@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-pg test-wasm test-e2e bench bench-server bench-web size lint fmt
+.PHONY: run test setup web server test-native test-pg test-wasm test-e2e bench bench-server bench-web size lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,7 @@ test: setup
 test-native:
 	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
 	$(MAKE) test-pg
+	$(MAKE) chaos-small
 
 ## The server's integration suite again, on a throw-away PostgreSQL cluster (with the two-instance tests).
 test-pg:
@@ -45,6 +46,15 @@ test-wasm:
 test-e2e: web server
 	bash e2e/run.sh
 
+## Crash safety: 1,000 creates (20 % retried with the same Idempotency-Key) against the release server,
+## kill -9'd and restarted five times, then the invariants checked, on SQLite and on PostgreSQL.
+chaos:
+	@CHAOS_CREATES=1000 CHAOS_KILLS=5 CHAOS_BUILD=release CHAOS_DB=both bash scripts/chaos.sh
+
+## The small version, part of `make test`: 60 creates, 2 kills, the debug build, SQLite.
+chaos-small:
+	@CHAOS_CREATES=60 CHAOS_KILLS=2 CHAOS_BUILD=debug CHAOS_DB=sqlite bash scripts/chaos.sh
+
 ## Benchmarks: printed figures, not part of `make test`.
 bench:
 	cargo bench -p appreg-core --bench validate
@@ -54,6 +64,10 @@ bench-web: web server
 
 bench-server:
 	@bash scripts/bench-server.sh
+
+## /healthz latency while 4 worst-case /check requests and 4 key generations run (release build).
+bench-abuse: setup
+	@bash scripts/bench-abuse.sh
 
 size: web
 	@echo "== the SPA (dist/) =="

@@ -6,9 +6,9 @@ set -euo pipefail
 out=$1
 mkdir -p "$out"
 cp dist/* "$out/"
-cp examples/embed.html "$out/embed.html"
+cp examples/embed.html examples/embed-host.js examples/embed-host.css "$out/"
 js=$(ls dist/appreg-web-*.js | head -n1)
 cp "$js" "$out/appreg-web.js"
 cp "${js%.js}_bg.wasm" "$out/appreg-web_bg.wasm"
 cp "$(ls dist/main-*.css | head -n1)" "$out/main.css"
-cp e2e/bench/static-form.html "$out/static-form.html"
+cp e2e/bench/static-form.html e2e/bench/static-form.js "$out/"
