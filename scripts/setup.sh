@@ -55,6 +55,17 @@ else
   log "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
 fi
 
+# --- Python tools (a project virtualenv) -----------------------------------
+# schemathesis fuzzes the REST API against its OpenAPI document in `make test`.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$(.venv/bin/st --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+else
+  log "schemathesis $SCHEMATHESIS_VERSION present"
+fi
+
 # --- npm packages for the end-to-end suite ---------------------------------
 if [ -f e2e/package.json ]; then
   if [ ! -d e2e/node_modules/playwright-core ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then

@@ -105,6 +105,10 @@ rules! {
     PublishMessage = "PUBLISH-MESSAGE",
     /// A rejection says why, in 1 to 2,000 characters.
     PublishReason = "PUBLISH-REASON",
+    /// An uploaded certificate key is not an RSA public key of at least 2,048 bits in PEM form (server).
+    CertKey = "CERT-KEY",
+    /// A request body or registration file is not valid JSON of the expected shape.
+    Payload = "PAYLOAD",
 }
 
 impl fmt::Display for Rule {

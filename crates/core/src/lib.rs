@@ -3,6 +3,7 @@
 //! same code runs in the browser (wasm32) and on the server and CLI (native).
 
 pub mod api;
+pub mod catalogue;
 mod contact;
 mod cors;
 mod finding;
@@ -15,6 +16,7 @@ mod registration;
 pub mod template;
 mod urlparts;
 
+pub use catalogue::rules_markdown;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};

@@ -195,3 +195,13 @@ pub fn validate(args: &[String], out: &mut impl Write, err: &mut impl Write) -> 
     );
     i32::from(!v.is_valid())
 }
+
+/// `appreg rules --markdown`: the rule catalogue as Markdown (`docs/rules.md`).
+pub fn rules(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    if args != ["--markdown"] {
+        let _ = writeln!(err, "usage: appreg rules --markdown");
+        return USAGE;
+    }
+    let _ = write!(out, "{}", appreg_core::rules_markdown());
+    0
+}

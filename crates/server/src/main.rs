@@ -10,6 +10,7 @@ const USAGE: &str = "usage:
       [--session-idle 30m] [--session-lifetime 12h] [--trusted-proxy CIDR]...
   appreg check --template <template> --kind <redirect|cors|endpoint|name> VALUE...
   appreg validate FILE.json
+  appreg rules --markdown   (the rule catalogue, as docs/rules.md)
   appreg partner add --id ID --name NAME [--database-url URL]
   appreg user add --email E --name N --partner ID --role administrator|developer|marketing [--app-manager]
       [--database-url URL]   (the password is read from standard input, never from the command line)
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let code = match cmd {
         "check" => cli::check(rest, &mut std::io::stdout(), &mut std::io::stderr()),
         "validate" => cli::validate(rest, &mut std::io::stdout(), &mut std::io::stderr()),
+        "rules" => cli::rules(rest, &mut std::io::stdout(), &mut std::io::stderr()),
         "serve" => appreg_server::serve_main(rest),
         "partner" => admin::partner(rest, &mut std::io::stdout(), &mut std::io::stderr()),
         "user" => {
