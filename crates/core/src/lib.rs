@@ -8,6 +8,7 @@ mod contact;
 mod cors;
 mod finding;
 mod keys_and_publishing;
+pub mod lifecycle;
 mod matcher;
 mod name;
 mod pattern;
