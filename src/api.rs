@@ -1,10 +1,10 @@
-//! The one place that knows URLs: every REST path, every fetch, and the SPA's own (hash) routes.
+//! The one place that knows the REST API: every path, every fetch (gloo-net). The SPA's own hash
+//! routes are in [`crate::routes`].
 //!
-//! Requests go through a [`Transport`]. The default one is the browser's `fetch`; tests (and a host
+//! Requests go through a [`Transport`]. The default one is the browser's `fetch` (through gloo-net); tests (and a host
 //! portal that wants to proxy calls) install another with [`set_transport`], so the whole app can run
 //! against a fake server.
 
-use crate::draft::Step;
 use appreg_core::api::{
     Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
     NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
@@ -15,8 +15,6 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// One HTTP request, as the transport sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,45 +126,39 @@ async fn send(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     res.map_err(ApiError::Network)
 }
 
-fn js_err(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "network error".into())
-}
-
+/// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(req.method);
-    init.set_credentials(web_sys::RequestCredentials::Include);
-    let headers = web_sys::Headers::new().map_err(js_err)?;
-    headers.set("Accept", "application/json").map_err(js_err)?;
+    use gloo_net::http::{Method, RequestBuilder};
+    let method = match req.method {
+        "POST" => Method::POST,
+        "PATCH" => Method::PATCH,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let mut builder = RequestBuilder::new(&req.url)
+        .method(method)
+        .credentials(web_sys::RequestCredentials::Include)
+        .header("Accept", "application/json");
     for (k, v) in &req.headers {
-        headers.set(k, v).map_err(js_err)?;
+        builder = builder.header(k, v);
     }
-    if let Some(body) = &req.body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(js_err)?;
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    let window = web_sys::window().ok_or("no window")?;
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
-        .await
-        .map_err(js_err)?
-        .unchecked_into();
-    let text = JsFuture::from(resp.text().map_err(js_err)?)
-        .await
-        .map_err(js_err)?
-        .as_string()
-        .unwrap_or_default();
+    let sent = match req.body {
+        Some(body) => {
+            builder
+                .header("Content-Type", "application/json")
+                .body(body)
+                .map_err(|e| e.to_string())?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let resp = sent.map_err(|e| e.to_string())?;
     Ok(HttpResponse {
         status: resp.status(),
-        body: text,
-        etag: resp.headers().get("ETag").ok().flatten(),
+        etag: resp.headers().get("ETag"),
+        body: resp.text().await.map_err(|e| e.to_string())?,
     })
 }
 
@@ -376,94 +368,4 @@ pub async fn reject_publish(id: &str, reason: &str) -> Result<PublishRequest, Ap
         reason: reason.to_string(),
     };
     decode(&request("POST", path, vec![], json(&body)).await?)
-}
-
-// ---------------------------------------------------------------------------------------------
-// The SPA's own routes: hash URLs, so the app works inside any host page and from `dist/`.
-
-/// Where the user is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Route {
-    /// The partner page of the current partner (or sign-in).
-    Home,
-    /// The wizard at one step.
-    Wizard(Step),
-    /// The success page after creation.
-    Created(String),
-    /// The app page.
-    App(String),
-    /// The app manager's queue of pending publish requests.
-    Reviews,
-    /// My sessions (the user menu).
-    Sessions,
-}
-
-impl Route {
-    pub fn parse(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#').trim_start_matches('/');
-        let mut parts = path.split('/');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some("new"), Some(step), _) => Step::from_slug(step)
-                .map(Route::Wizard)
-                .unwrap_or(Route::Wizard(Step::Template)),
-            (Some("new"), None, _) => Route::Wizard(Step::Template),
-            (Some("apps"), Some(id), Some("created")) if !id.is_empty() => {
-                Route::Created(id.to_string())
-            }
-            (Some("apps"), Some(id), _) if !id.is_empty() => Route::App(id.to_string()),
-            (Some("publish-requests"), _, _) => Route::Reviews,
-            (Some("sessions"), _, _) => Route::Sessions,
-            _ => Route::Home,
-        }
-    }
-
-    pub fn href(&self) -> String {
-        match self {
-            Route::Home => "#/".into(),
-            Route::Wizard(step) => format!("#/new/{}", step.slug()),
-            Route::Created(id) => format!("#/apps/{id}/created"),
-            Route::App(id) => format!("#/apps/{id}"),
-            Route::Reviews => "#/publish-requests".into(),
-            Route::Sessions => "#/sessions".into(),
-        }
-    }
-
-    /// A section of the app page (`#/apps/{id}/{section}`), for the success page's links.
-    pub fn app_section(id: &str, section: &str) -> String {
-        format!("#/apps/{id}/{section}")
-    }
-}
-
-/// The section of the app page the address asks for (`#/apps/{id}/{section}`).
-pub fn current_section() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let mut parts = hash.trim_start_matches("#/").split('/');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("apps"), Some(_), Some(s)) if !s.is_empty() && s != "created" => Some(s.to_string()),
-        _ => None,
-    }
-}
-
-/// The current hash route of the page.
-pub fn current_route() -> Route {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .map(|h| Route::parse(&h))
-        .unwrap_or(Route::Home)
-}
-
-/// Writes a route into the address bar (a history entry, or a replacement).
-pub fn write_route(route: &Route, replace: bool) {
-    let Some(w) = web_sys::window() else { return };
-    let href = route.href();
-    if w.location().hash().ok().as_deref() == Some(href.as_str()) {
-        return;
-    }
-    if replace {
-        if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&href));
-        }
-    } else {
-        let _ = w.location().set_hash(&href);
-    }
 }

@@ -1,6 +1,9 @@
-//! Small shared pieces: the findings list next to a field, copy and download, debouncing.
+//! Small shared pieces: the findings list next to a field, copy and download, debouncing, focus on
+//! a page's heading, and the boxed read/write helpers with the one way a read is drawn ([`loaded`]).
 
+use crate::api::ApiError;
 use appreg_core::{Finding, Template};
+use leptos::html;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -205,4 +208,55 @@ type BoxAction<I, O> = Box<dyn Fn(&I) -> BoxFuture<O>>;
 
 fn write_boxed<I: 'static, O: 'static>(run: BoxAction<I, O>) -> Action<I, O> {
     Action::new_local(run)
+}
+
+/// Moves the focus to a page's heading once it is drawn (and again when it is drawn anew).
+pub fn focus_on_mount(node: NodeRef<html::H2>) {
+    Effect::new(move |_| {
+        if let Some(h) = node.get() {
+            let _ = h.focus();
+        }
+    });
+}
+
+/// Where a read is drawn: as a block of the page, or as the items of the list it fills.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Block,
+    Item,
+}
+
+/// A read in its three states: `loading` while it runs, the error with "Try again" (which reads
+/// again), and the value as `value` draws it. Every page's read goes through here.
+pub fn loaded<T: Clone + 'static>(
+    res: LocalResource<Result<T, ApiError>>,
+    shape: Shape,
+    loading: &'static str,
+    value: impl Fn(T) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    move || match res.get() {
+        None => pending(shape, loading),
+        Some(Err(e)) => failed(shape, e.message(), Box::new(move || res.refetch())),
+        Some(Ok(v)) => value(v),
+    }
+}
+
+fn pending(shape: Shape, text: &'static str) -> AnyView {
+    match shape {
+        Shape::Block => view! { <p class="loading" role="status">{text}</p> }.into_any(),
+        Shape::Item => view! { <li class="loading">{text}</li> }.into_any(),
+    }
+}
+
+fn failed(shape: Shape, message: String, retry: Box<dyn Fn()>) -> AnyView {
+    let again = view! {
+        " "
+        <button type="button" class="link retry" on:click=move |_| retry()>"Try again"</button>
+    };
+    match shape {
+        Shape::Block => {
+            view! { <p class="alert error" role="alert">{message}{again}</p> }.into_any()
+        }
+        Shape::Item => view! { <li class="error">{message}{again}</li> }.into_any(),
+    }
 }

@@ -1,0 +1,97 @@
+//! The app manager's review queue: pending publish requests with Approve and Reject.
+
+use crate::api::{self, ApiError};
+use crate::ui::{self, focus_on_mount, loaded, Shape};
+use appreg_core::check_reject_reason;
+use leptos::html;
+use leptos::prelude::*;
+
+/// The app manager's queue: pending publish requests with Approve and Reject (with a reason).
+#[component]
+pub fn PublishQueue() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let list = ui::read(move || {
+        refresh.track();
+        api::publish_queue("pending")
+    });
+    let decided = RwSignal::new(None::<Result<String, ApiError>>);
+    let decide = ui::write(move |(id, reason): &(String, Option<String>)| {
+        let (id, reason) = (id.clone(), reason.clone());
+        async move {
+            let r = match &reason {
+                None => api::approve_publish(&id).await,
+                Some(why) => api::reject_publish(&id, why).await,
+            };
+            decided.set(Some(r.map(|p| {
+                format!(
+                    "{} ({}): {}.",
+                    p.application_name,
+                    p.environment.title(),
+                    p.state.id()
+                )
+            })));
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let heading = NodeRef::<html::H2>::new();
+    focus_on_mount(heading);
+    view! {
+        <section class="reviews" aria-labelledby="reviews-title">
+            <h2 id="reviews-title" tabindex="-1" node_ref=heading>"Publish requests"</h2>
+            <p class="hint">"Pending requests, oldest first. Approving publishes that version of the app to the environment; rejecting needs a reason the partner will see."</p>
+            <p role="status" id="review-status">
+                {move || match decided.get() {
+                    Some(Ok(s)) => s,
+                    Some(Err(e)) => e.message(),
+                    None => String::new(),
+                }}
+            </p>
+            {loaded(list, Shape::Block, "Loading…", move |items| match items {
+                items if items.is_empty() => view! { <p class="empty">"No pending requests."</p> }.into_any(),
+                items => view! {
+                    <ul class="plain review-list" id="review-list">
+                        {items.into_iter().map(|r| {
+                            let reason = RwSignal::new(String::new());
+                            let (a, b) = (r.id.clone(), r.id.clone());
+                            let reason_id = format!("reason-{}", r.id);
+                            let for_id = reason_id.clone();
+                            let label = format!("{} to {}", r.application_name, r.environment.title());
+                            view! {
+                                <li class="review" aria-label=label.clone()>
+                                    <p>
+                                        <strong>{r.application_name.clone()}</strong>
+                                        " → "{r.environment.title()}
+                                        <span class="muted">" · requested "{r.created_at.clone()}</span>
+                                    </p>
+                                    {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
+                                    <label for=for_id>"Reason for rejecting " {label.clone()}</label>
+                                    <input id=reason_id type="text" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                    <div class="actions">
+                                        <button
+                                            type="button"
+                                            class="primary"
+                                            aria-label=format!("Approve {label}")
+                                            disabled=move || decide.pending().get()
+                                            on:click=move |_| { decide.dispatch((a.clone(), None)); }
+                                        >
+                                            "Approve"
+                                        </button>
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Reject {label}")
+                                            disabled=move || decide.pending().get() || reason.with(|r| check_reject_reason(r).is_error())
+                                            on:click=move |_| { decide.dispatch((b.clone(), Some(reason.get_untracked()))); }
+                                        >
+                                            "Reject"
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,191 @@
+//! The frame around every page: the app root (loading, sign-in or the signed-in shell), the header
+//! with the partner switcher and sign out, the offline and queue banners, the draft offer, and the
+//! page the route asks for.
+
+use crate::draft::Step;
+use crate::routes::Route;
+use crate::state::{use_ctx, Config, CreateStatus, Ctx};
+use crate::{api, pages, ui, wizard};
+use leptos::prelude::*;
+
+/// The whole SPA.
+#[component]
+pub fn App(
+    #[prop(optional)] config: Config,
+    /// The element the app is mounted in; events are dispatched on it.
+    #[prop(optional)]
+    host: Option<web_sys::Element>,
+) -> impl IntoView {
+    let ctx = Ctx::new(&config, host);
+    provide_context(ctx);
+    let me = ctx.me();
+    view! {
+        <div class="appreg">
+            {move || match me.get() {
+                None => view! { <Landmark><p class="loading" role="status">"Loading…"</p></Landmark> }.into_any(),
+                Some(Err(e)) if matches!(e.status(), Some(401)) => {
+                    view! {
+                        <header class="bar">
+                            <Brand />
+                        </header>
+                        <Landmark><pages::SignIn /></Landmark>
+                    }
+                    .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <Landmark>
+                        <div class="alert error" role="alert">
+                            <p>{e.message()}</p>
+                            <button type="button" on:click=move |_| ctx.refresh_session()>
+                                "Try again"
+                            </button>
+                        </div>
+                        </Landmark>
+                    }
+                        .into_any()
+                }
+                Some(Ok(_)) => view! { <Shell /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The signed-in frame: header with partner switcher and sign out, the draft offer, the page.
+#[component]
+fn Shell() -> impl IntoView {
+    let ctx = use_ctx();
+    let sign_out = ui::write(move |_: &()| async move {
+        let _ = api::sign_out().await;
+        ctx.refresh_session();
+    });
+    let route = ctx.route();
+    // The page to show; every wizard step is one page, so the wizard keeps its state between steps.
+    let page = Memo::new(move |_| match route.get() {
+        Route::Wizard(_) => Route::Wizard(Step::Template),
+        r => r,
+    });
+    let (user, partner) = (ctx.user(), ctx.partner());
+    let partners = Memo::new(move |_| user.get().map(|m| m.partners).unwrap_or_default());
+    let manager = Memo::new(move |_| user.with(|m| m.as_ref().is_some_and(|m| m.app_manager)));
+    let (online, status) = (ctx.online(), ctx.status());
+    view! {
+        <header class="bar">
+            <Brand />
+            <Show when=move || { partners.with(|p| p.len() > 1) }>
+                <label class="switcher">
+                    <span>"Partner"</span>
+                    <select
+                        id="partner-switcher"
+                        on:change=move |ev| ctx.choose_partner(event_target_value(&ev))
+                    >
+                        {move || {
+                            let current = partner.get().map(|p| p.id);
+                            partners
+                                .get()
+                                .into_iter()
+                                .map(|p| {
+                                    let selected = current.as_deref() == Some(p.id.as_str());
+                                    view! {
+                                        <option value=p.id.clone() selected=selected>
+                                            {p.name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+            </Show>
+            <Show when=move || manager.get()>
+                <a href=Route::Reviews.href() id="reviews-link">"Publish requests"</a>
+            </Show>
+            <span class="who">{move || user.get().map(|m| m.user.name)}</span>
+            <a href=Route::Sessions.href() id="sessions-link">"Sessions"</a>
+            <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
+                "Sign out"
+            </button>
+        </header>
+        <Landmark>
+        {move || (!online.get()).then(|| view! {
+            <p class="alert offline" role="status">
+                "You are offline. Every step still checks your input, and your draft is saved on this device."
+            </p>
+        })}
+        {move || {
+            let elsewhere = !matches!(route.get(), Route::Wizard(_));
+            (elsewhere && status.get() == CreateStatus::Queued).then(|| view! {
+                <p class="alert queued" role="status" id="queued-banner">
+                    "An application is queued. It is created once, automatically, when the connection is back."
+                </p>
+            })
+        }}
+        <ResumeOffer />
+        {move || match page.get() {
+            Route::Home if manager.get() && partners.with(Vec::is_empty) => {
+                view! { <pages::PublishQueue /> }.into_any()
+            }
+            Route::Home => view! { <pages::PartnerPage /> }.into_any(),
+            Route::Wizard(_) => view! { <wizard::Wizard /> }.into_any(),
+            Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
+            Route::App(id) => view! { <pages::AppPage id=id /> }.into_any(),
+            Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
+            Route::Sessions => view! { <pages::Sessions /> }.into_any(),
+        }}
+        </Landmark>
+    }
+}
+
+/// The portal's name: the page's `<h1>` when the SPA owns the page (each page's own title is an `<h2>`);
+/// inside a host page, whose heading outline it joins, plain text.
+#[component]
+fn Brand() -> impl IntoView {
+    if use_ctx().standalone() {
+        view! { <h1 class="brand">"Developer Portal"</h1> }.into_any()
+    } else {
+        view! { <strong class="brand">"Developer Portal"</strong> }.into_any()
+    }
+}
+
+/// The page's main landmark when the SPA owns the page; a plain `<div>` inside a host page, whose own
+/// `<main>` already holds it (a second `<main>` would be nested in the host's).
+#[component]
+fn Landmark(children: Children) -> impl IntoView {
+    if use_ctx().standalone() {
+        view! { <main class="appreg-main">{children()}</main> }.into_any()
+    } else {
+        view! { <div class="appreg-main">{children()}</div> }.into_any()
+    }
+}
+
+/// "Resume your draft?" after a reload.
+#[component]
+fn ResumeOffer() -> impl IntoView {
+    let ctx = use_ctx();
+    let resume = ctx.resume();
+    move || {
+        let saved = resume.get()?;
+        let name = if saved.name.trim().is_empty() {
+            saved
+                .template
+                .map(|t| t.title().to_string())
+                .unwrap_or_default()
+        } else {
+            saved.name.clone()
+        };
+        Some(view! {
+            <section class="alert resume" role="region" aria-labelledby="resume-title">
+                <h2 id="resume-title">"Resume your draft?"</h2>
+                <p>"You have an unfinished app registration: " <strong>{name}</strong> "."</p>
+                <div class="actions">
+                    <button type="button" class="primary" id="resume-draft" on:click=move |_| ctx.resume_draft()>
+                        "Resume"
+                    </button>
+                    <button type="button" id="discard-draft" on:click=move |_| ctx.discard_saved_draft()>
+                        "Discard"
+                    </button>
+                </div>
+            </section>
+        })
+    }
+}

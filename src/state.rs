@@ -1,0 +1,311 @@
+//! The app-wide state, shared through context as [`Ctx`]: read-only signals for the views, and
+//! methods for every change. Everything else is derived from it with memos.
+
+use crate::api::{self, ApiError};
+use crate::draft::{self, Draft, Step};
+use crate::outbox::{self, Sent};
+use crate::routes::{self, Route};
+use crate::{embed, store, ui};
+use appreg_core::api::{Application, CreateApplication, Me, PartnerMembership};
+use leptos::prelude::*;
+
+/// How the SPA was started: from the host element's `data-api-base` and `data-partner`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub api_base: String,
+    pub partner: Option<String>,
+}
+
+/// What happened to the last "Create Application".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreateStatus {
+    Idle,
+    Sending,
+    /// Waiting for the network; sent once when the browser is back online.
+    Queued,
+    Failed(ApiError),
+}
+
+/// The app-wide state. Its signals are private: views read them through the accessors and change
+/// them only through the methods below.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    route: RwSignal<Route>,
+    /// Bumped to read `/me` again (after sign-in, sign-out, or "Try again").
+    session: RwSignal<u32>,
+    me: LocalResource<Result<Me, ApiError>>,
+    user: Memo<Option<Me>>,
+    partner: Memo<Option<PartnerMembership>>,
+    partner_choice: RwSignal<Option<String>>,
+    draft: RwSignal<Draft>,
+    resume: RwSignal<Option<Draft>>,
+    created: RwSignal<Option<Application>>,
+    status: RwSignal<CreateStatus>,
+    online: RwSignal<bool>,
+    host: StoredValue<Option<web_sys::Element>, LocalStorage>,
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+impl Ctx {
+    /// The state of a freshly mounted app, with its effects and window listeners (autosave, a fresh
+    /// draft per partner, the offline queue, hash routing).
+    pub fn new(config: &Config, host: Option<web_sys::Element>) -> Ctx {
+        api::set_base(&config.api_base);
+        let session = RwSignal::new(0u32);
+        let me = ui::read(move || {
+            session.track();
+            api::me()
+        });
+        let user = Memo::new(move |_| me.get().and_then(Result::ok));
+        let partner_choice = RwSignal::new(config.partner.clone());
+        let partner = Memo::new(move |_| {
+            let me = user.get()?;
+            let wanted = partner_choice.get();
+            me.partners
+                .iter()
+                .find(|p| Some(&p.id) == wanted.as_ref())
+                .or(me.partners.first())
+                .cloned()
+        });
+        let ctx = Ctx {
+            route: RwSignal::new(routes::current_route()),
+            session,
+            me,
+            user,
+            partner,
+            partner_choice,
+            draft: RwSignal::new(Draft::new("", "")),
+            resume: RwSignal::new(store::load_draft()),
+            created: RwSignal::new(None),
+            status: RwSignal::new(if outbox::load_queue().is_empty() {
+                CreateStatus::Idle
+            } else {
+                CreateStatus::Queued
+            }),
+            online: RwSignal::new(outbox::online()),
+            host: StoredValue::new_local(host),
+        };
+        ctx.watch();
+        ctx
+    }
+
+    fn watch(self) {
+        // Autosave: every change of a non-empty draft goes to localStorage; editing drops the old offer.
+        Effect::new(move |_| {
+            self.draft.with(|d| {
+                if !d.is_pristine() {
+                    store::save_draft(d);
+                    if self.resume.get_untracked().is_some() {
+                        self.resume.set(None);
+                    }
+                }
+            })
+        });
+        // A new draft for the current partner, with the signed-in user as the technical contact.
+        Effect::new(move |_| {
+            let (Some(p), Some(me)) = (self.partner.get(), self.user.get()) else {
+                return;
+            };
+            if self
+                .draft
+                .with_untracked(|d| d.is_pristine() && (d.partner != p.id || d.contact.is_empty()))
+            {
+                self.draft.set(Draft::new(&p.id, &me.user.email));
+            }
+        });
+        // Signed in with requests still queued from an earlier visit: send them when online.
+        Effect::new(move |_| {
+            if self.user.with(Option::is_some) && self.online.get_untracked() {
+                self.flush_queue();
+            }
+        });
+
+        let route = self.route;
+        let hash = window_event_listener(leptos::ev::hashchange, move |_| {
+            let r = routes::current_route();
+            if route.get_untracked() != r {
+                route.set(r);
+            }
+        });
+        let on = window_event_listener(leptos::ev::online, move |_| {
+            self.online.set(true);
+            self.flush_queue();
+        });
+        let off = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
+        on_cleanup(move || {
+            hash.remove();
+            on.remove();
+            off.remove();
+        });
+    }
+
+    // -- What the views read. ------------------------------------------------------------------
+
+    pub fn route(&self) -> ReadSignal<Route> {
+        self.route.read_only()
+    }
+    /// `GET /me`: loading, signed out (401), failed, or the signed-in user.
+    pub fn me(&self) -> LocalResource<Result<Me, ApiError>> {
+        self.me
+    }
+    pub fn user(&self) -> Memo<Option<Me>> {
+        self.user
+    }
+    /// The current partner: the one chosen (or asked for by the host page), else the first.
+    pub fn partner(&self) -> Memo<Option<PartnerMembership>> {
+        self.partner
+    }
+    pub fn draft(&self) -> ReadSignal<Draft> {
+        self.draft.read_only()
+    }
+    /// A draft saved before a reload, offered back until it is resumed, discarded or replaced.
+    pub fn resume(&self) -> ReadSignal<Option<Draft>> {
+        self.resume.read_only()
+    }
+    /// The app this visit created (the success page shows it without asking the server again).
+    pub fn created(&self) -> ReadSignal<Option<Application>> {
+        self.created.read_only()
+    }
+    pub fn status(&self) -> ReadSignal<CreateStatus> {
+        self.status.read_only()
+    }
+    pub fn online(&self) -> ReadSignal<bool> {
+        self.online.read_only()
+    }
+    /// Whether the SPA owns the page (mounted into `<body>`) or is embedded in a host page's layout.
+    pub fn standalone(&self) -> bool {
+        self.host.with_value(|h| {
+            h.as_ref()
+                .is_some_and(|h| h.tag_name().eq_ignore_ascii_case("body"))
+        })
+    }
+
+    // -- What the views change. ----------------------------------------------------------------
+
+    pub fn navigate(&self, route: Route) {
+        routes::write_route(&route, false);
+        self.route.set(route);
+    }
+
+    pub fn replace(&self, route: Route) {
+        routes::write_route(&route, true);
+        self.route.set(route);
+    }
+
+    /// Reads `/me` again: after signing in or out, or "Try again".
+    pub fn refresh_session(&self) {
+        self.session.update(|n| *n += 1);
+    }
+
+    pub fn choose_partner(&self, id: String) {
+        self.partner_choice.set(Some(id));
+    }
+
+    /// Changes the draft (every wizard input goes through here; the autosave follows).
+    pub fn edit_draft(&self, f: impl FnOnce(&mut Draft)) {
+        self.draft.update(f);
+    }
+
+    /// "Create App": a fresh draft unless the current one is for this partner, then the first step.
+    pub fn start_wizard(&self) {
+        let (Some(p), Some(me)) = (self.partner.get_untracked(), self.user.get_untracked()) else {
+            return;
+        };
+        if self.draft.with_untracked(|d| d.partner != p.id) {
+            self.draft.set(Draft::new(&p.id, &me.user.email));
+        }
+        self.navigate(Route::Wizard(Step::Template));
+    }
+
+    /// "Resume": the saved draft becomes the wizard's, at its first step still open.
+    pub fn resume_draft(&self) {
+        let Some(d) = self.resume.get_untracked() else {
+            return;
+        };
+        self.resume.set(None);
+        if !d.partner.is_empty() {
+            self.partner_choice.set(Some(d.partner.clone()));
+        }
+        let v = d.validate();
+        let step = draft::first_open_step(d.template, v.as_ref(), false);
+        self.draft.set(d);
+        self.navigate(Route::Wizard(step));
+    }
+
+    /// "Discard": forgets the saved draft.
+    pub fn discard_saved_draft(&self) {
+        store::clear_draft();
+        self.resume.set(None);
+    }
+
+    /// "Create Application": queued with the draft's idempotency key, sent now when online.
+    pub fn create(&self, body: CreateApplication) {
+        let (partner, key) = self
+            .draft
+            .with_untracked(|d| (d.partner.clone(), d.key.clone()));
+        outbox::enqueue(outbox::Queued { partner, key, body });
+        if outbox::online() {
+            self.flush_queue();
+        } else {
+            self.status.set(CreateStatus::Queued);
+        }
+    }
+
+    /// Sends the queued "Create Application" requests (once each) and handles the answers.
+    pub fn flush_queue(self) {
+        if outbox::load_queue().is_empty() {
+            return;
+        }
+        self.status.set(CreateStatus::Sending);
+        leptos::task::spawn_local(async move {
+            let results = outbox::flush(|q| async move {
+                api::create_application(&q.partner, &q.key, &q.body).await
+            })
+            .await;
+            for r in results {
+                match r {
+                    Sent::Created(_, app) => self.on_created(*app),
+                    Sent::Refused(_, e) => {
+                        // Nothing was created: a corrected draft gets a fresh idempotency key.
+                        self.draft.update(|d| d.key = draft::new_key());
+                        self.status.set(CreateStatus::Failed(e));
+                    }
+                }
+            }
+            if !outbox::load_queue().is_empty() {
+                self.status.set(CreateStatus::Queued);
+            } else if self.status.get_untracked() == CreateStatus::Sending {
+                self.status.set(CreateStatus::Idle);
+            }
+        });
+    }
+
+    /// Drops the saved draft and starts a fresh one for the same partner and signed-in user.
+    fn reset_draft(&self) {
+        let partner = self.draft.with_untracked(|d| d.partner.clone());
+        let contact = self
+            .user
+            .with_untracked(|u| u.as_ref().map(|m| m.user.email.clone()).unwrap_or_default());
+        store::clear_draft();
+        self.draft.set(Draft::new(&partner, &contact));
+    }
+
+    fn on_created(&self, app: Application) {
+        self.reset_draft();
+        self.status.set(CreateStatus::Idle);
+        embed::dispatch_created(self.host.get_value().as_ref(), &app);
+        let id = app.id.clone();
+        self.created.set(Some(app));
+        self.navigate(Route::Created(id));
+    }
+
+    /// Leaves the wizard: drops the draft and tells the host page.
+    pub fn cancel(&self) {
+        self.reset_draft();
+        embed::dispatch_cancelled(self.host.get_value().as_ref());
+        self.navigate(Route::Home);
+    }
+}

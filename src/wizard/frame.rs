@@ -1,0 +1,103 @@
+//! What every step shares: the stepper and the step's frame (heading, Back / Next / Cancel).
+
+use super::W;
+use crate::draft::{first_open_step, steps_for, Step};
+use crate::routes::Route;
+use leptos::html;
+use leptos::prelude::*;
+
+#[component]
+pub(super) fn Stepper(w: W) -> impl IntoView {
+    view! {
+        <nav aria-label="Steps">
+            <ol class="stepper">
+                {move || {
+                    let t = w.template.get();
+                    let current = w.step.get();
+                    let open = w
+                        .validated
+                        .with(|v| first_open_step(t, v.as_ref(), w.taken.with(Option::is_some)));
+                    steps_for(t)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            let label = format!("{}. {}", i + 1, s.title(t));
+                            let state = if s == current {
+                                "current"
+                            } else if s < current {
+                                "done"
+                            } else {
+                                "todo"
+                            };
+                            let body = if s <= open && s != current {
+                                view! { <a href=Route::Wizard(s).href()>{label}</a> }.into_any()
+                            } else {
+                                view! { <span>{label}</span> }.into_any()
+                            };
+                            view! {
+                                <li
+                                    class=state
+                                    aria-current=(s == current).then_some("step")
+                                >
+                                    {body}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </nav>
+    }
+}
+
+/// A step: its heading (focused when the step opens), its fields, and Back / Next / Cancel.
+#[component]
+pub(super) fn StepFrame(
+    w: W,
+    step: Step,
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let heading = NodeRef::<html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let ctx = w.ctx;
+    let next = w.neighbour(step, 1);
+    let back = w.neighbour(step, -1);
+    let ok = Memo::new(move |_| w.ok(step));
+    let reason = Memo::new(move |_| (!ok.get()).then(|| w.first_error(step)).flatten());
+    view! {
+        <section class="step" aria-labelledby="step-title">
+            <h2 id="step-title" tabindex="-1" node_ref=heading>
+                {title}
+            </h2>
+            {children()}
+            <footer class="step-nav">
+                {back.map(|b| view! {
+                    <button type="button" id="back" on:click=move |_| ctx.navigate(Route::Wizard(b))>
+                        "Back"
+                    </button>
+                })}
+                {next.map(|n| view! {
+                    <button
+                        type="button"
+                        class="primary"
+                        id="next"
+                        aria-describedby="next-reason"
+                        disabled=move || !ok.get()
+                        on:click=move |_| if ok.get_untracked() { ctx.navigate(Route::Wizard(n)) }
+                    >
+                        "Next"
+                    </button>
+                })}
+                <button type="button" class="link" id="cancel" on:click=move |_| ctx.cancel()>
+                    "Cancel"
+                </button>
+                <p id="next-reason" class="reason" aria-live="polite">{reason}</p>
+            </footer>
+        </section>
+    }
+}

@@ -1,0 +1,170 @@
+//! The wizard: one route per step, a stepper, Back/Next, and the create (or queue) at the end. The
+//! frame every step shares is [`frame`]; each step is its own module.
+
+mod contact;
+mod endpoints;
+mod frame;
+mod name;
+mod review;
+mod template;
+mod urls;
+
+use crate::api;
+use crate::draft::{first_open_step, step_ok, steps_for, Draft, Step};
+use crate::routes::Route;
+use crate::state::{use_ctx, Ctx};
+use crate::ui::{self, debounced};
+use appreg_core::{check_name, name_taken_finding, Check, Finding, Rule, Template, Validated};
+use contact::ContactStep;
+use frame::Stepper;
+use leptos::prelude::*;
+use name::NameStep;
+use review::ReviewStep;
+use template::TemplateStep;
+use urls::UrlsStep;
+
+/// What every step reads: the core's verdict on the draft and the server's NAME-TAKEN answer.
+#[derive(Clone, Copy)]
+struct W {
+    ctx: Ctx,
+    draft: ReadSignal<Draft>,
+    template: Memo<Option<Template>>,
+    validated: Memo<Option<Validated>>,
+    name_check: Memo<Check>,
+    /// The server says the current name is taken (with its finding).
+    taken: Memo<Option<Finding>>,
+    /// The availability check: `None` idle, `Some(None)` checking, `Some(Some(ok))` answered
+    /// (`ok == false`: it could not be checked, e.g. offline).
+    availability: Memo<Option<Option<bool>>>,
+    /// The step shown: the one asked for, or the first one still open before it.
+    step: Memo<Step>,
+}
+
+impl W {
+    /// Changes the draft (through the app state, which autosaves it).
+    fn edit(&self, f: impl FnOnce(&mut Draft)) {
+        self.ctx.edit_draft(f);
+    }
+
+    fn ok(&self, step: Step) -> bool {
+        let taken = self.taken.with(Option::is_some);
+        self.validated
+            .with(|v| step_ok(step, self.template.get(), v.as_ref(), taken))
+    }
+
+    /// The first error of a step, for the line next to a disabled Next.
+    fn first_error(&self, step: Step) -> Option<String> {
+        if step == Step::Template && self.template.get().is_none() {
+            return Some("Choose a template to continue.".into());
+        }
+        if step == Step::Name {
+            if let Some(f) = self.taken.get() {
+                return Some(f.message);
+            }
+        }
+        self.validated.with(|v| {
+            v.as_ref()?
+                .errors()
+                .find(|e| Step::of_field(&e.field) == step)
+                .map(|e| e.message.clone())
+        })
+    }
+
+    fn neighbour(&self, step: Step, delta: isize) -> Option<Step> {
+        let steps = steps_for(self.template.get_untracked());
+        let i = steps.iter().position(|s| *s == step)? as isize + delta;
+        steps.get(usize::try_from(i).ok()?).copied()
+    }
+}
+
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let ctx = use_ctx();
+    let draft = ctx.draft();
+    let template = Memo::new(move |_| draft.with(|d| d.template));
+    let validated = Memo::new(move |_| draft.with(Draft::validate));
+    let name_check = Memo::new(move |_| draft.with(|d| check_name(&d.name)));
+    let partner = Memo::new(move |_| draft.with(|d| d.partner.clone()));
+
+    // NAME-TAKEN: asked of the server once the name has been still for 300 ms.
+    let settled = debounced(move || name_check.with(|c| c.canonical.clone()), 300);
+    let answer = ui::read(move || {
+        let name = settled.get();
+        let partner = partner.get();
+        async move {
+            let name = name.filter(|n| !n.is_empty())?;
+            let res = api::name_available(&partner, &name).await;
+            Some((name, res.ok()))
+        }
+    });
+    let current = move || {
+        name_check
+            .with(|c| c.canonical.clone())
+            .filter(|n| !n.is_empty())
+    };
+    let taken = Memo::new(move |_| {
+        let name = current()?;
+        let (asked, res) = answer.get().flatten()?;
+        let a = res.filter(|_| asked == name)?;
+        (!a.available).then(|| {
+            a.check
+                .findings
+                .into_iter()
+                .find(|f| f.rule == Rule::NameTaken)
+                .unwrap_or_else(|| name_taken_finding(&name))
+        })
+    });
+    let availability = Memo::new(move |_| {
+        let name = current()?;
+        match answer.get().flatten() {
+            Some((asked, res)) if asked == name => Some(Some(res.is_some())),
+            _ => Some(None),
+        }
+    });
+
+    let requested = Memo::new(move |_| match ctx.route().get() {
+        Route::Wizard(s) => s,
+        _ => Step::Template,
+    });
+    let step = Memo::new(move |_| {
+        let open = validated
+            .with(|v| first_open_step(template.get(), v.as_ref(), taken.with(Option::is_some)));
+        let asked = requested.get();
+        let in_flow = steps_for(template.get()).contains(&asked);
+        if asked <= open && in_flow {
+            asked
+        } else {
+            open
+        }
+    });
+    Effect::new(move |_| {
+        let s = step.get();
+        if requested.get() != s {
+            ctx.replace(Route::Wizard(s));
+        }
+    });
+
+    let w = W {
+        ctx,
+        draft,
+        template,
+        validated,
+        name_check,
+        taken,
+        availability,
+        step,
+    };
+    view! {
+        <div class="wizard">
+            <h1>"Register an app"</h1>
+            <Stepper w=w />
+            {move || match step.get() {
+                Step::Template => view! { <TemplateStep w=w /> }.into_any(),
+                Step::Name => view! { <NameStep w=w /> }.into_any(),
+                Step::Urls => view! { <UrlsStep w=w /> }.into_any(),
+                Step::Contact => view! { <ContactStep w=w /> }.into_any(),
+                Step::Review => view! { <ReviewStep w=w /> }.into_any(),
+            }}
+        </div>
+    }
+}

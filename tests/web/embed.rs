@@ -1,0 +1,85 @@
+//! Embedding in a host page, and the validators exported to JavaScript.
+
+use crate::harness::*;
+use crate::server::*;
+use appreg_web::store;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+fn listen(target: &Element, name: &str) -> Rc<RefCell<Vec<JsValue>>> {
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let g = got.clone();
+    let cb = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(
+        move |e: web_sys::CustomEvent| g.borrow_mut().push(e.detail()),
+    );
+    target
+        .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
+        .unwrap();
+    cb.forget();
+    got
+}
+
+fn prop(v: &JsValue, name: &str) -> Option<String> {
+    js_sys::Reflect::get(v, &name.into()).ok()?.as_string()
+}
+
+#[wasm_bindgen_test]
+async fn embedding_dispatches_created_and_cancelled_on_the_host_element() {
+    reset_page();
+    let server = Server::default();
+    server.signed_in.set(true);
+    let m = start(&server, Rc::new(Cell::new(false)), Some("appreg")).await;
+    m.find("#create-app-start").await;
+    assert!(
+        m.root.query_selector(":scope > .appreg").unwrap().is_some(),
+        "root class"
+    );
+    let created = listen(&m.root, "appreg:created");
+    let cancelled = listen(&m.root, "appreg:cancelled");
+
+    open_wizard(&m).await;
+    m.click("#template-web").await;
+    m.click("#cancel").await;
+    m.find("#create-app-start").await;
+    assert_eq!(cancelled.borrow().len(), 1);
+    assert!(store::load_draft().is_none(), "cancel drops the draft");
+
+    web_app_to_review(&m, "Embedded").await;
+    m.click("#create-app").await;
+    m.wait_text("#client-id", "0123456789abcdef0123456789abcdef")
+        .await;
+    let got = created.borrow();
+    assert_eq!(got.len(), 1);
+    assert_eq!(prop(&got[0], "id").as_deref(), Some("new1"));
+    assert_eq!(
+        prop(&got[0], "client_id").as_deref(),
+        Some("0123456789abcdef0123456789abcdef")
+    );
+}
+
+#[wasm_bindgen_test]
+fn validators_are_exported_to_javascript() {
+    let out = appreg_web::embed::validate_redirect_urls(
+        "web",
+        r#"["https://a.example.com/cb#x","https://b.example.com/cb","https://b.example.com/cb"]"#,
+    )
+    .unwrap();
+    let checks: Vec<appreg_core::Check> = serde_json::from_str(&out).unwrap();
+    assert_eq!(checks.len(), 3);
+    assert!(checks[0].has(appreg_core::Rule::RuFragment));
+    assert!(!checks[1].is_error());
+    assert!(checks[2].has(appreg_core::Rule::RuDuplicate));
+    assert!(appreg_web::embed::validate_redirect_urls("nope", "[]").is_err());
+
+    let cors: appreg_core::Check = serde_json::from_str(&appreg_web::embed::validate_cors_origin(
+        "https://x.example.com/path",
+    ))
+    .unwrap();
+    assert!(cors.has(appreg_core::Rule::CorsForm));
+    let name: appreg_core::Check =
+        serde_json::from_str(&appreg_web::embed::validate_name("a<b")).unwrap();
+    assert!(name.has(appreg_core::Rule::NameChar));
+}
