@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-release}
 PORT=${PORT:-18089}
 case "$BUILD" in
-  release) cargo build --release -q -p appreg-server --bin appreg; BIN=target/release/appreg ;;
-  debug) cargo build -q -p appreg-server --bin appreg; BIN=target/debug/appreg ;;
+  release) cargo build --release -q -p appreg-server --bin appreg; BIN=${CARGO_TARGET_DIR:-target}/release/appreg ;;
+  debug) cargo build -q -p appreg-server --bin appreg; BIN=${CARGO_TARGET_DIR:-target}/debug/appreg ;;
   *) echo "BUILD must be release or debug" >&2; exit 2 ;;
 esac
 dir=$(mktemp -d /tmp/appreg-abuse.XXXXXX)
