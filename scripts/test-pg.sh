@@ -12,4 +12,4 @@ if ! url=$(bash scripts/pg.sh start 2>/tmp/appreg-pg-start.err); then
 fi
 trap 'bash scripts/pg.sh stop' EXIT
 echo "PostgreSQL suite: running against $url"
-APPREG_TEST_PG_URL="$url" cargo test -p appreg-server --test api --test lifecycle --test security --test scale --test abuse --test admin -- --include-ignored
+APPREG_TEST_PG_URL="$url" cargo test -p appreg-server --test it -- --include-ignored

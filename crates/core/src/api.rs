@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/session`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     pub email: String,
@@ -13,6 +14,7 @@ pub struct SignIn {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -21,6 +23,7 @@ pub struct User {
 
 /// A partner user's role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Administrator,
@@ -51,6 +54,7 @@ impl Role {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerMembership {
     pub id: String,
     pub name: String,
@@ -59,6 +63,7 @@ pub struct PartnerMembership {
 
 /// `GET /api/v1/me`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub user: User,
     pub partners: Vec<PartnerMembership>,
@@ -67,6 +72,7 @@ pub struct Me {
 
 /// One integration endpoint with its Off/On toggle.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     pub url: String,
@@ -75,6 +81,7 @@ pub struct Endpoint {
 
 /// The integration points; absent where the template has none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Endpoints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,6 +101,7 @@ impl Endpoints {
 /// The wizard's payload (`POST /api/v1/partners/{partner}/applications`) and the file format of
 /// `appreg validate`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateApplication {
     pub template: Template,
@@ -108,6 +116,7 @@ pub struct CreateApplication {
 
 /// Client IDs per environment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientIds {
     pub sod: String,
     pub stage: String,
@@ -116,6 +125,7 @@ pub struct ClientIds {
 
 /// The state of an app in one environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EnvState {
     None,
@@ -145,6 +155,7 @@ impl EnvState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Environments {
     pub sod: EnvState,
     pub stage: EnvState,
@@ -153,6 +164,7 @@ pub struct Environments {
 
 /// An application as the API returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
     pub id: String,
     pub partner_id: String,
@@ -172,6 +184,7 @@ pub struct Application {
 
 /// A page of applications.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationPage {
     pub items: Vec<Application>,
     pub next_cursor: Option<String>,
@@ -179,6 +192,7 @@ pub struct ApplicationPage {
 
 /// `PATCH /api/v1/applications/{app}`: every field optional; absent fields are left as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,6 +209,7 @@ pub struct ApplicationPatch {
 
 /// `POST /api/v1/applications/{app}/secrets`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSecretRequest {
     pub environment: Environment,
@@ -214,6 +229,7 @@ pub const MAX_SECRET_DAYS: u32 = 730;
 
 /// A new client secret; `secret` appears only in this response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSecret {
     pub id: String,
     pub environment: Environment,
@@ -226,6 +242,7 @@ pub struct NewSecret {
 
 /// A client secret as listed later (never the secret itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretInfo {
     pub id: String,
     pub environment: Environment,
@@ -237,6 +254,7 @@ pub struct SecretInfo {
 
 /// `POST /api/v1/applications/{app}/certificates`: generate (no key) or upload a public key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCertificateRequest {
     pub environment: Environment,
@@ -246,6 +264,7 @@ pub struct NewCertificateRequest {
 
 /// A certificate; the private key fields appear only in the response that generated it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub id: String,
     pub environment: Environment,
@@ -259,6 +278,7 @@ pub struct Certificate {
 
 /// `POST /api/v1/applications/{app}/publish-requests`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPublishRequest {
     pub environment: Environment,
@@ -268,12 +288,14 @@ pub struct NewPublishRequest {
 
 /// `POST /api/v1/publish-requests/{id}/reject`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequest {
     pub id: String,
     pub application_id: String,
@@ -288,6 +310,7 @@ pub struct PublishRequest {
 
 /// A template as `GET /api/v1/templates` returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateInfo {
     pub id: Template,
     pub title: String,
@@ -318,6 +341,7 @@ impl TemplateInfo {
 
 /// A candidate technical contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: String,
     pub email: String,
@@ -326,6 +350,7 @@ pub struct UserSummary {
 
 /// `GET .../name-available`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NameAvailability {
     pub available: bool,
     pub check: Check,
@@ -333,6 +358,7 @@ pub struct NameAvailability {
 
 /// The kind of value `POST /api/v1/check` and `appreg check` validate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CheckKind {
     Redirect,
@@ -358,6 +384,7 @@ impl std::str::FromStr for CheckKind {
 
 /// `POST /api/v1/check`: values of one kind, or a whole registration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,6 +398,7 @@ pub struct CheckRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckResponse {
     pub valid: bool,
     pub checks: Vec<Check>,
@@ -379,6 +407,7 @@ pub struct CheckResponse {
 
 /// One field finding in a problem+json body and in a registration check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field path, e.g. `name`, `redirect_urls[2]`, `endpoints.quote.url`.
     pub field: String,
@@ -389,6 +418,7 @@ pub struct FieldError {
 
 /// RFC 9457 problem details: every 4xx/5xx body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_: String,
@@ -403,6 +433,7 @@ pub struct Problem {
 /// What an API token may do: `read` allows GET and HEAD only; `write` also changes things. No token has
 /// app-manager powers or may create tokens, whatever its scope.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenScope {
     Read,
@@ -428,6 +459,7 @@ impl TokenScope {
 
 /// An API token as listed; `token` only in the response that created it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
@@ -442,6 +474,7 @@ pub struct ApiToken {
 
 /// `POST /api/v1/tokens`; `expires_in_days` and `scope` may be left out (90 days, `write`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     pub name: String,
@@ -461,6 +494,7 @@ pub const MAX_TOKEN_DAYS: u32 = 365;
 
 /// `GET /api/v1/sessions`: one of the signed-in user's sessions (never its token).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: String,
     pub created_at: String,
@@ -475,6 +509,7 @@ pub struct SessionInfo {
 
 /// `GET /api/v1/partners/{partner}`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerPage {
     pub id: String,
     pub name: String,

@@ -130,8 +130,24 @@ impl<'de> Deserialize<'de> for Rule {
     }
 }
 
+/// The OpenAPI schema of a rule: its ID, one of [`Rule::ALL`].
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Rule {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Rule::ALL.iter().map(|r| r.id())))
+            .description(Some("A rule ID of rules.md"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Rule {}
+
 /// How bad a finding is. Warnings never block saving; errors always do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -151,6 +167,7 @@ impl Severity {
 
 /// The overall result of a check: the worst finding (`info` counts as `ok`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Ok,
@@ -180,6 +197,7 @@ impl Verdict {
 
 /// One thing a rule found about one input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
@@ -216,6 +234,7 @@ impl Finding {
 
 /// The result of checking one input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
     pub input: String,
     pub verdict: Verdict,

@@ -18,6 +18,7 @@ pub const MAX_URLS: usize = 100;
 
 /// One of the six templates. JSON: `web|native|server-to-server|mirroring|erp|empty`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Template {
     #[serde(rename = "web")]
     Web,
@@ -187,6 +188,7 @@ impl FromStr for Template {
 
 /// How the third wizard step looks for a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RedirectStep {
     /// Redirect URLs, at least one.
@@ -201,6 +203,7 @@ pub enum RedirectStep {
 
 /// "Custom" or "Standard".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AppType {
     Custom,
@@ -235,6 +238,7 @@ impl FromStr for AppType {
 
 /// SOD (development sandbox), Stage, Production.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Sod,
@@ -276,6 +280,7 @@ impl FromStr for Environment {
 
 /// A capability from the default-configuration table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
     #[serde(rename = "webapi")]
@@ -330,6 +335,7 @@ impl Capability {
 
 /// An integration point of the Mirroring and ERP templates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EndpointKind {
     Mirroring,
@@ -356,6 +362,7 @@ impl EndpointKind {
 
 /// A license message shown for a template and app type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenseNote {
     pub id: String,
     pub text: String,

@@ -1,8 +1,9 @@
-//! Storage: one sqlx `Any` pool over SQLite (default) or PostgreSQL, with versioned migrations.
+//! The database: one sqlx `Any` pool over SQLite (default) or PostgreSQL, with versioned migrations;
+//! time and id helpers; and the audit log, written in the same transaction as the change it records.
 
 use rand::RngCore;
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
 use std::time::Duration;
 
 pub type Db = AnyPool;
@@ -121,14 +122,6 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
         }
         _ => false,
     }
-}
-
-pub fn get_s(row: &AnyRow, col: &str) -> String {
-    row.try_get::<String, _>(col).unwrap_or_default()
-}
-
-pub fn get_opt(row: &AnyRow, col: &str) -> Option<String> {
-    row.try_get::<Option<String>, _>(col).ok().flatten()
 }
 
 /// Writes one audit record: who, when, what, before/after as JSON.

@@ -44,10 +44,11 @@ pub const USERS: &[(&str, &str, Option<&str>, &str, bool)] = &[
 ];
 
 pub async fn seed(state: &AppState) -> ApiResult<()> {
-    let exists = sqlx::query("SELECT id FROM partners WHERE id = $1")
-        .bind(DEMO_PARTNER)
-        .fetch_optional(&state.db)
-        .await?;
+    let exists =
+        sqlx::query_as::<_, crate::store::rows::IdRow>("SELECT id FROM partners WHERE id = $1")
+            .bind(DEMO_PARTNER)
+            .fetch_optional(&state.db)
+            .await?;
     if exists.is_some() {
         return Ok(());
     }
@@ -91,10 +92,12 @@ pub async fn seed(state: &AppState) -> ApiResult<()> {
 
 /// How many demo accounts (not disabled) the database holds.
 pub async fn count_accounts(db: &db::Db) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE demo = 1 AND disabled_at IS NULL")
-        .fetch_one(db)
-        .await?;
-    Ok(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap_or(0))
+    let row = sqlx::query_as::<_, crate::store::rows::CountRow>(
+        "SELECT COUNT(*) AS n FROM users WHERE demo = 1 AND disabled_at IS NULL",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(row.n)
 }
 
 /// What `appreg serve` without `--demo` says at start-up when demo accounts exist.

@@ -1,253 +1,151 @@
-//! The OpenAPI 3.1 document at `/api/v1/openapi.json`, built from the route table below.
+//! The OpenAPI 3.1 document at `/api/v1/openapi.json`, derived from the handlers' `#[utoipa::path]`
+//! attributes (the same ones [`crate::routes::api`] registers the routes from) and the core's types.
+//!
+//! The attributes list each operation's statuses; this module adds what every operation shares: the
+//! `application/problem+json` body (the core's `Problem`) on every 4xx/5xx, `Retry-After` on 429 and 503,
+//! the statuses of a rejected JSON body (400, 413, 415, 422) where there is one, 500, and the security
+//! schemes.
 
-use axum::Json;
+use crate::routes;
+use crate::AppState;
+use appreg_core::api::{FieldError, Problem};
+use axum::http::header;
+use axum::response::IntoResponse;
 use serde_json::{json, Map, Value};
+use std::sync::LazyLock;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// (method, path, summary, request body type, success status)
-pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
+/// Where the API lives.
+pub const BASE: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "appreg portal API", description = "Register an app: partners, applications, client secrets, certificates and publishing."),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "session", description = "Sign in and out"),
+        (name = "tokens", description = "API tokens for the CLI and CI"),
+        (name = "sessions", description = "The signed-in user's sessions"),
+        (name = "templates", description = "App templates"),
+        (name = "check", description = "Validation without saving"),
+        (name = "partners", description = "Partners"),
+        (name = "applications", description = "Applications"),
+        (name = "secrets", description = "Client secrets"),
+        (name = "certificates", description = "Certificates"),
+        (name = "publishing", description = "Publish requests"),
+        (name = "meta", description = "This document"),
+    )
+)]
+struct ApiDoc;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
+/// Statuses of a rejected JSON body, with what they mean.
+const BODY_ERRORS: [(&str, &str); 4] = [
+    ("400", "The body is not valid JSON"),
+    ("413", "The body is larger than 256 KiB"),
     (
-        "post",
-        "/session",
-        "Sign in; sets the session cookie",
-        Some("SignIn"),
-        200,
-    ),
-    ("delete", "/session", "Sign out", None, 204),
-    (
-        "get",
-        "/me",
-        "The user, their partners and roles",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/tokens",
-        "Create an API token (returned once)",
-        Some("NewApiToken"),
-        201,
-    ),
-    ("get", "/tokens", "List API tokens", None, 200),
-    ("delete", "/tokens/{id}", "Revoke an API token", None, 204),
-    (
-        "get",
-        "/sessions",
-        "My sessions (signed-in sessions only)",
-        None,
-        200,
-    ),
-    (
-        "delete",
-        "/sessions",
-        "End all my other sessions",
-        None,
-        204,
+        "415",
+        "The body is not sent as Content-Type: application/json",
     ),
     (
-        "delete",
-        "/sessions/{id}",
-        "End one of my sessions",
-        None,
-        204,
-    ),
-    (
-        "get",
-        "/templates",
-        "The six templates with default configuration and license notes",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/check",
-        "Validate values or a registration without saving",
-        Some("CheckRequest"),
-        200,
-    ),
-    ("get", "/partners/{partner}", "Partner page data", None, 200),
-    (
-        "get",
-        "/partners/{partner}/applications",
-        "The partner's apps, by cursor",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/partners/{partner}/applications",
-        "Create an app (Idempotency-Key)",
-        Some("CreateApplication"),
-        201,
-    ),
-    (
-        "get",
-        "/partners/{partner}/applications/name-available",
-        "NAME-TAKEN check",
-        None,
-        200,
-    ),
-    (
-        "get",
-        "/partners/{partner}/users",
-        "Technical contact candidates",
-        None,
-        200,
-    ),
-    (
-        "get",
-        "/applications/{app}",
-        "An app, with an ETag",
-        None,
-        200,
-    ),
-    (
-        "patch",
-        "/applications/{app}",
-        "Change URLs, endpoints, contact (If-Match)",
-        Some("ApplicationPatch"),
-        200,
-    ),
-    (
-        "get",
-        "/applications/{app}/secrets",
-        "Live client secrets (never the secret)",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/applications/{app}/secrets",
-        "New client secret, shown once",
-        Some("NewSecretRequest"),
-        201,
-    ),
-    (
-        "delete",
-        "/applications/{app}/secrets/{secret}",
-        "Revoke a client secret",
-        None,
-        204,
-    ),
-    (
-        "get",
-        "/applications/{app}/certificates",
-        "Certificates (public keys)",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/applications/{app}/certificates",
-        "Generate or upload a key",
-        Some("NewCertificateRequest"),
-        201,
-    ),
-    (
-        "delete",
-        "/applications/{app}/certificates/{cert}",
-        "Remove a certificate",
-        None,
-        204,
-    ),
-    (
-        "get",
-        "/applications/{app}/publish-requests",
-        "The app's publish requests",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/applications/{app}/publish-requests",
-        "Request to publish",
-        Some("NewPublishRequest"),
-        201,
-    ),
-    (
-        "get",
-        "/publish-requests",
-        "The app manager's queue",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/publish-requests/{id}/approve",
-        "Approve (app manager)",
-        None,
-        200,
-    ),
-    (
-        "post",
-        "/publish-requests/{id}/reject",
-        "Reject with a reason (app manager)",
-        Some("RejectRequest"),
-        200,
+        "422",
+        "The body does not match the schema (a missing or unknown field, a wrong type)",
     ),
 ];
 
-pub fn build() -> Value {
-    let mut paths = Map::new();
-    for (method, path, summary, body, status) in OPERATIONS {
-        let params: Vec<Value> = path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-            .collect();
-        let mut op = json!({
-            "summary": summary,
-            "parameters": params,
-            "responses": {
-                status.to_string(): {"description": "Success"},
-                "default": {"description": "Problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-            }
-        });
-        if let Some(b) = body {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
-        }
-        let entry = paths
-            .entry(format!("/api/v1{path}"))
-            .or_insert_with(|| json!({}));
-        entry[*method] = op;
+fn problem_response(description: &str, retry: bool) -> Value {
+    let mut r = json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    });
+    if retry {
+        r["headers"] = json!({"Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "schema": {"type": "integer", "minimum": 1}
+        }});
     }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "appreg portal API", "version": env!("CARGO_PKG_VERSION")},
-        "paths": paths,
-        "components": {"schemas": {
-            "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
-                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                "detail": {"type": "string"},
-                "errors": {"type": "array", "items": {"type": "object", "properties": {
-                    "field": {"type": "string"}, "rule": {"type": "string"},
-                    "severity": {"enum": ["info", "warning", "error"]}, "message": {"type": "string"}}}}}},
-            "SignIn": {"type": "object", "required": ["email", "password"], "additionalProperties": false,
-                "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
-            "CreateApplication": {"type": "object", "additionalProperties": false,
-                "required": ["template", "app_type", "name", "technical_contact"],
-                "properties": {
-                    "template": {"enum": ["web", "native", "server-to-server", "mirroring", "erp", "empty"]},
-                    "app_type": {"enum": ["custom", "standard"]},
-                    "name": {"type": "string", "maxLength": 64},
-                    "redirect_urls": {"type": "array", "items": {"type": "string"}, "maxItems": 100},
-                    "endpoints": {"type": "object"},
-                    "technical_contact": {"type": "string", "format": "email"}}},
-            "ApplicationPatch": {"type": "object", "additionalProperties": false},
-            "NewSecretRequest": {"type": "object", "required": ["environment"], "additionalProperties": false,
-                "properties": {"environment": {"enum": ["sod", "stage", "production"]}, "description": {"type": "string"},
-                    "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 730}}},
-            "NewCertificateRequest": {"type": "object", "required": ["environment"], "additionalProperties": false},
-            "NewPublishRequest": {"type": "object", "required": ["environment"], "additionalProperties": false},
-            "RejectRequest": {"type": "object", "required": ["reason"], "additionalProperties": false},
-            "NewApiToken": {"type": "object", "required": ["name"], "additionalProperties": false,
-                "properties": {"name": {"type": "string", "maxLength": 100},
-                    "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90},
-                    "scope": {"enum": ["read", "write"], "default": "write"}}},
-            "CheckRequest": {"type": "object", "additionalProperties": false}
-        }}
-    })
+    r
 }
 
-pub async fn document() -> Json<Value> {
-    Json(build())
+fn finish_operation(op: &mut Map<String, Value>) {
+    let has_body = op.contains_key("requestBody");
+    if let Some(body) = op.get_mut("requestBody") {
+        body["required"] = Value::Bool(true);
+    }
+    let responses = op
+        .entry("responses")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("responses is an object");
+    if has_body {
+        for (status, description) in BODY_ERRORS {
+            responses
+                .entry(status)
+                .or_insert_with(|| json!({"description": description}));
+        }
+    }
+    responses.entry("500").or_insert_with(
+        || json!({"description": "Something went wrong on our side (the details are in the log)"}),
+    );
+    for (status, response) in responses.iter_mut() {
+        if status.as_str() >= "400" {
+            let description = response["description"].as_str().unwrap_or("").to_string();
+            *response = problem_response(&description, status == "429" || status == "503");
+        }
+    }
+}
+
+/// The document, built from the routes.
+pub fn build() -> Value {
+    let (_, doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .nest(BASE, routes::api())
+        .split_for_parts();
+    let mut doc = serde_json::to_value(&doc).expect("the document serialises");
+    doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            if let Some(op) = op.as_object_mut() {
+                finish_operation(op);
+            }
+        }
+    }
+    doc["components"]["securitySchemes"] = json!({
+        "session": {
+            "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE,
+            "description": "The session cookie set by POST /api/v1/session (named __Host-appreg_session when the server's public URL is https)."
+        },
+        "csrf": {
+            "type": "apiKey", "in": "header", "name": "X-Requested-With",
+            "description": "With a session cookie, every request but GET, HEAD and OPTIONS sends X-Requested-With: appreg."
+        },
+        "bearer": {
+            "type": "http", "scheme": "bearer",
+            "description": "An API token (POST /api/v1/tokens): scope read allows GET and POST /check, write everything an API token may do."
+        }
+    });
+    doc
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| build().to_string());
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
 }

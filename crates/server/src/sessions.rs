@@ -1,107 +1,19 @@
-//! `GET/DELETE /api/v1/sessions`: the signed-in user's sessions; and the purge of expired state, which a
-//! timer runs (never the sign-in path).
+//! Session lifetimes, and the purge of expired state (sessions, sign-in throttling and failures,
+//! idempotency keys, rate-limit windows), which a timer runs on every instance (never the sign-in path).
+//! The session endpoints are in [`crate::routes::sessions`].
 
-use crate::auth::Caller;
-use crate::db::{self, get_s, Db};
-use crate::error::{ApiError, ApiResult};
+use crate::db::{self, Db};
 use crate::{AppState, Config};
-use appreg_core::api::SessionInfo;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::Json;
 use std::time::Duration;
 
 /// Idempotency keys are kept this long: a retry a day later creates a new app.
-pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
+pub const IDEMPOTENCY_TTL_SECS: i64 = crate::idempotency::TTL_SECS;
 /// Failed sign-ins are kept this long (for the operator; throttling uses `sign_in_throttle`).
 pub const FAILURE_LOG_SECS: i64 = 24 * 3600;
 
 /// The earliest `last_seen_at` of a live session.
 pub fn idle_cutoff(cfg: &Config) -> String {
     db::ago_secs(cfg.session_idle.as_secs() as i64)
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<SessionInfo>>> {
-    caller.require_session()?;
-    let rows = sqlx::query(
-        "SELECT id, created_at, last_seen_at, expires_at, user_agent, ip FROM sessions \
-         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 AND id IS NOT NULL \
-         ORDER BY last_seen_at DESC, created_at DESC",
-    )
-    .bind(&caller.user_id)
-    .bind(db::now())
-    .bind(idle_cutoff(&state.cfg))
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(
-        rows.iter()
-            .map(|r| {
-                let id = get_s(r, "id");
-                SessionInfo {
-                    current: caller.session_id.as_deref() == Some(id.as_str()),
-                    id,
-                    created_at: get_s(r, "created_at"),
-                    last_seen_at: get_s(r, "last_seen_at"),
-                    expires_at: get_s(r, "expires_at"),
-                    user_agent: get_s(r, "user_agent"),
-                    ip: get_s(r, "ip"),
-                }
-            })
-            .collect(),
-    ))
-}
-
-/// Ends one of my sessions; another user's (or an unknown) id answers 404.
-pub async fn end(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    caller.require_session()?;
-    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
-        .bind(&id)
-        .bind(&caller.user_id)
-        .execute(&state.db)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    db::audit(
-        &state.db,
-        Some(&caller.user_id),
-        "end",
-        "session",
-        &id,
-        None,
-        None,
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Ends all my sessions but this one.
-pub async fn end_others(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    caller.require_session()?;
-    let current = caller.session_id.clone().unwrap_or_default();
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND (id IS NULL OR id <> $2)")
-        .bind(&caller.user_id)
-        .bind(&current)
-        .execute(&state.db)
-        .await?;
-    db::audit(
-        &state.db,
-        Some(&caller.user_id),
-        "end-others",
-        "session",
-        &current,
-        None,
-        None,
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// What one [`purge`] deleted.
@@ -142,11 +54,7 @@ pub async fn purge(db: &Db, cfg: &Config) -> Result<Purged, sqlx::Error> {
         .execute(db)
         .await?
         .rows_affected();
-    p.idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
-        .bind(db::ago_secs(IDEMPOTENCY_TTL_SECS))
-        .execute(db)
-        .await?
-        .rows_affected();
+    p.idempotency_keys = crate::idempotency::purge(db).await?;
     p.rate_limits = crate::limits::purge(db).await?;
     Ok(p)
 }

@@ -195,7 +195,8 @@ async fn claim_one(
     .bind(EPOCH)
     .execute(db)
     .await?;
-    // The next_at for this attempt's failure count n: now below the budget, then base·2^(n−budget)
+    // The next_at for this attempt's failure count n: unchanged below the budget (moving it to this
+    // request's "now" would refuse a parallel attempt whose "now" was taken a moment earlier), then base·2^(n−budget)
     // up to the cap. One WHEN per doubling; the cap is the ELSE.
     let now = db::now();
     let mut steps = Vec::new();
@@ -210,7 +211,7 @@ async fn claim_one(
     }
     let n = "(CASE WHEN last_at <= $2 THEN 1 ELSE failures + 1 END)";
     let mut sql = format!(
-        "UPDATE sign_in_throttle SET failures = {n}, last_at = $4, next_at = CASE WHEN {n} < $3 THEN $4 "
+        "UPDATE sign_in_throttle SET failures = {n}, last_at = $4, next_at = CASE WHEN {n} < $3 THEN next_at "
     );
     for (i, _) in steps.iter().enumerate() {
         sql.push_str(&format!("WHEN {n} - $3 = {i} THEN ${} ", i + 6));
@@ -239,25 +240,27 @@ async fn release_one(db: &Db, subject: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Seconds until a subject's next attempt (at least 1).
+/// Seconds until a subject's next attempt (at least 1). A row that is gone meanwhile (a success or the
+/// purge) means no wait beyond the minimum; a stored time that does not parse is an error.
 async fn wait_secs(db: &Db, subject: &str) -> Result<u64, sqlx::Error> {
-    use sqlx::Row;
-    let row = sqlx::query("SELECT next_at FROM sign_in_throttle WHERE subject = $1")
-        .bind(subject)
-        .fetch_optional(db)
-        .await?;
-    let next = row.and_then(|r| r.try_get::<String, _>("next_at").ok());
-    let secs = next
-        .and_then(|n| {
-            time::OffsetDateTime::parse(&n, &time::format_description::well_known::Rfc3339).ok()
-        })
-        .map(|n| {
-            (n - time::OffsetDateTime::now_utc())
-                .as_seconds_f64()
-                .ceil()
-        })
-        .unwrap_or(1.0);
+    let row =
+        sqlx::query_as::<_, NextAtRow>("SELECT next_at FROM sign_in_throttle WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(db)
+            .await?;
+    let Some(row) = row else { return Ok(1) };
+    let next =
+        time::OffsetDateTime::parse(&row.next_at, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| sqlx::Error::Decode(format!("sign_in_throttle.next_at: {e}").into()))?;
+    let secs = (next - time::OffsetDateTime::now_utc())
+        .as_seconds_f64()
+        .ceil();
     Ok(secs.max(1.0) as u64)
+}
+
+#[derive(sqlx::FromRow)]
+struct NextAtRow {
+    next_at: String,
 }
 
 /// The outcome of [`claim`].

@@ -1,11 +1,11 @@
 //! `appreg partner add`, `appreg user add|disable` run as an operator would (the built binary on a database
 //! file), then the accounts they make used through the router; and demo accounts on a server without --demo.
 
-mod common;
+use crate::common;
 
+use crate::common::{attempt_sign_in, As, TestApp};
 use appreg_server::{app, db, demo, AppState, Config};
 use axum::http::{Method, StatusCode};
-use common::{attempt_sign_in, As, TestApp};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -129,7 +129,9 @@ async fn audit_actions(t: &TestApp, entity: &str) -> Vec<String> {
         .fetch_all(&t.state.db)
         .await
         .unwrap();
-    rows.iter().map(|r| db::get_s(r, "action")).collect()
+    rows.iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, "action"))
+        .collect()
 }
 
 #[tokio::test]
@@ -184,7 +186,7 @@ async fn partner_add_prints_one_json_line_and_refuses_a_duplicate_id() {
         .fetch_one(&t.state.db)
         .await
         .unwrap();
-    assert_eq!(db::get_s(&name, "name"), "Acme AS");
+    assert_eq!(sqlx::Row::get::<String, _>(&name, "name"), "Acme AS");
     assert_eq!(audit_actions(&t, "partner").await, vec!["create"]);
 }
 
@@ -210,7 +212,7 @@ async fn user_add_reads_the_password_from_stdin_and_the_user_signs_in() {
             .fetch_one(&t.state.db)
             .await
             .unwrap();
-    let hash = db::get_s(&stored, "password_hash");
+    let hash = sqlx::Row::get::<String, _>(&stored, "password_hash");
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{hash}"
@@ -572,7 +574,10 @@ async fn a_demo_database_seeded_before_migration_0004_gets_its_demo_users_marked
         .fetch_all(&t.state.db)
         .await
         .unwrap();
-    let marked: Vec<String> = rows.iter().map(|r| db::get_s(r, "email")).collect();
+    let marked: Vec<String> = rows
+        .iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, "email"))
+        .collect();
     assert_eq!(marked, vec!["appmanager@demo.test", "dev@demo.test"]);
 }
 

@@ -1,10 +1,8 @@
 //! Authorisation across partners and roles, bad input, secrets at rest, static files.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::*;
 use serde_json::{json, Value};
 use sqlx::Row;
 

@@ -1,6 +1,6 @@
 //! `appreg check` and `appreg validate` as a partner's CI would call them.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::process::Command;

@@ -1,12 +1,10 @@
 //! Bounded cost per request (issue #10, section 2): `/check` is for signed-in callers, capped in size
 //! and rate-limited per caller across instances; key generation is rate-limited too.
 
-mod common;
-
-use appreg_server::apps::{CHECK_MAX_PATTERN_BYTES, CHECK_MAX_VALUES};
+use crate::common::*;
+use appreg_server::routes::check::{CHECK_MAX_PATTERN_BYTES, CHECK_MAX_VALUES};
 use appreg_server::{app, db, limits, AppState, Config};
 use axum::http::{header, StatusCode};
-use common::*;
 use serde_json::json;
 
 /// The worst case of the issue: 400 characters of `\w{99}` repeats that fail to compile only at the

@@ -1,9 +1,7 @@
 //! Integration tests: the real router over a real SQLite file, every endpoint.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, Method, StatusCode};
-use common::*;
 use serde_json::json;
 
 #[tokio::test]

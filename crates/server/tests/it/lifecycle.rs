@@ -1,9 +1,7 @@
 //! After creation: PATCH with ETags, secrets, certificates, publish requests, the check endpoint, users.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, Method, StatusCode};
-use common::*;
 use serde_json::{json, Value};
 
 async fn web(t: &TestApp, who: &As) -> String {

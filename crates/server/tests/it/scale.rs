@@ -1,11 +1,9 @@
 //! Two stateless server instances on one PostgreSQL database (run by `make test` when PostgreSQL is
 //! available; reported as ignored in the SQLite run).
 
-mod common;
-
+use crate::common::*;
 use appreg_server::{app, db, demo, AppState, Config};
 use axum::http::StatusCode;
-use common::*;
 
 /// Two instances: separate pools, separate state, one database.
 async fn two_instances() -> (TestApp, TestApp) {

@@ -1,0 +1,109 @@
+//! Publish requests and their decisions.
+
+use super::rows::PublishRow;
+use super::{env_state, parse};
+use crate::db::Db;
+use crate::error::ApiResult;
+use appreg_core::api::{EnvState, PublishRequest};
+use appreg_core::Environment;
+use sqlx::AnyConnection;
+
+const SELECT: &str =
+    "SELECT r.id, r.application_id, a.name AS application_name, r.environment, r.message, \
+     r.state, r.reason, r.requested_by, r.created_at, r.decided_at FROM publish_requests r \
+     JOIN applications a ON a.id = r.application_id";
+
+/// A publish request and who asked for it.
+pub fn to_request(r: PublishRow) -> ApiResult<(PublishRequest, String)> {
+    let req = PublishRequest {
+        environment: parse("publish_requests.environment", &r.environment)?,
+        state: env_state(&r.state)?,
+        id: r.id,
+        application_id: r.application_id,
+        application_name: r.application_name,
+        message: r.message,
+        reason: r.reason,
+        created_at: r.created_at,
+        decided_at: r.decided_at,
+    };
+    Ok((req, r.requested_by))
+}
+
+async fn list(db: &Db, filter: &str, value: &str) -> ApiResult<Vec<PublishRequest>> {
+    sqlx::query_as::<_, PublishRow>(&format!(
+        "{SELECT} WHERE {filter} = $1 ORDER BY r.created_at"
+    ))
+    .bind(value)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| to_request(r).map(|(req, _)| req))
+    .collect()
+}
+
+/// An app's publish requests, oldest first.
+pub async fn of_app(db: &Db, app_id: &str) -> ApiResult<Vec<PublishRequest>> {
+    list(db, "r.application_id", app_id).await
+}
+
+/// Every publish request in a state, oldest first (the app manager's queue).
+pub async fn in_state(db: &Db, state: EnvState) -> ApiResult<Vec<PublishRequest>> {
+    list(db, "r.state", state.id()).await
+}
+
+/// One request and who asked for it.
+pub async fn get(db: &Db, id: &str) -> ApiResult<Option<(PublishRequest, String)>> {
+    sqlx::query_as::<_, PublishRow>(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(to_request)
+        .transpose()
+}
+
+pub struct NewRequest<'a> {
+    pub id: &'a str,
+    pub app_id: &'a str,
+    pub environment: Environment,
+    pub message: &'a str,
+    pub requested_by: &'a str,
+    pub created_at: &'a str,
+}
+
+pub async fn insert(conn: &mut AnyConnection, r: &NewRequest<'_>) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO publish_requests (id, application_id, environment, message, state, requested_by, created_at) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
+    )
+    .bind(r.id)
+    .bind(r.app_id)
+    .bind(r.environment.id())
+    .bind(r.message)
+    .bind(r.requested_by)
+    .bind(r.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Decides a pending request; false when it is no longer pending (decided meanwhile).
+pub async fn decide(
+    conn: &mut AnyConnection,
+    id: &str,
+    state: EnvState,
+    reason: Option<&str>,
+    by: &str,
+    at: &str,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE publish_requests SET state = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'pending'",
+    )
+    .bind(state.id())
+    .bind(reason.map(str::to_string))
+    .bind(by)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

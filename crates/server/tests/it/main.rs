@@ -1,0 +1,13 @@
+//! The server's integration tests, in one binary with shared helpers (`common`): the real router over a
+//! real database (a SQLite file per test, or PostgreSQL with `APPREG_TEST_PG_URL`; the PostgreSQL-only
+//! tests are `#[ignore]`d otherwise), and the `appreg` binary.
+
+mod abuse;
+mod admin;
+mod api;
+mod cli;
+mod common;
+mod lifecycle;
+mod openapi;
+mod scale;
+mod security;
