@@ -35,6 +35,7 @@ test-native:
 	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
 	$(MAKE) test-pg
 	$(MAKE) chaos-small
+	bash scripts/schemathesis.sh
 
 ## The server's integration suite again, on a throw-away PostgreSQL cluster (with the two-instance tests).
 test-pg:

@@ -47,13 +47,23 @@ with open(sys.argv[2], "w") as f:
     # schema-valid request may still be refused with one of the documented problem+json statuses.
     f.write("[checks.positive_data_acceptance]\n"
             'expected-statuses = ["2XX", "401", "403", "404", "409", "412", "422", "428", "429"]\n\n')
+    # A missing If-Match is 428 Precondition Required (RFC 6585), the status made for it.
+    f.write("[checks.missing_required_header]\n"
+            'expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n\n')
     f.write("[parameters]\n" + "".join(f'{k} = "{v}"\n' for k, v in params.items()))
+    # The list's cursor is opaque: one the server did not issue is refused with 400 by design.
+    f.write('\n[[operations]]\ninclude-path = "/api/v1/partners/{partner}/applications"\n'
+            'include-method = "GET"\n[operations.checks.positive_data_acceptance]\n'
+            'expected-statuses = ["2XX", "400", "401", "403", "404", "409", "412", "422", "428", "429"]\n')
+    # The document's `bearer` scheme, so the ignored-auth check knows which credential to leave out.
+    f.write(f'\n[auth.openapi.bearer]\nbearer = "{tok["token"]}"\n')
 print(tok["token"])
 PY
 )
 echo "== schemathesis $(.venv/bin/st --version | awk '{print $NF}') against $base/api/v1/openapi.json =="
-.venv/bin/st --config-file "$dir/schemathesis.toml" run "$base/api/v1/openapi.json" \
-  --header "Authorization: Bearer $token" \
+# Run from the temporary folder, so schemathesis's replay cache starts empty every time.
+st="$PWD/.venv/bin/st"
+(cd "$dir" && "$st" --config-file "$dir/schemathesis.toml" run "$base/api/v1/openapi.json" \
   --checks all \
   --max-examples "${ST_MAX_EXAMPLES:-20}" \
   --seed "${ST_SEED:-1}" \
@@ -61,7 +71,7 @@ echo "== schemathesis $(.venv/bin/st --version | awk '{print $NF}') against $bas
   --rate-limit auto \
   --request-timeout 30 \
   --suppress-health-check all \
-  --no-color 2>&1 | tee "$dir/report.txt"
+  --no-color) 2>&1 | tee "$dir/report.txt"
 status=${PIPESTATUS[0]}
 rm -rf "$dir"
 exit "$status"

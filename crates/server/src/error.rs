@@ -148,3 +148,33 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Middleware for the API: an error response that is not problem+json yet (axum's own rejections of a
+/// query string or a path, for instance, are plain text) is rewritten as one, its text as the detail.
+pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    // Error texts are short; anything unreadable becomes a generic detail.
+    let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let detail = if text.is_empty() || status.is_server_error() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        text
+    };
+    let mut out = ApiError::Json(status, detail).into_response();
+    if let Some(v) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    out
+}

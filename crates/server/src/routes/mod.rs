@@ -55,4 +55,5 @@ pub fn api_router() -> Router<AppState> {
     router
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(crate::error::problems_only))
 }

@@ -1716,3 +1716,42 @@ fn serve_options_parse_the_hardening_flags() {
         assert!(ServeOptions::parse(&args(&bad)).is_err(), "{bad:?}");
     }
 }
+
+/// Found by schemathesis: serde reads a struct from a JSON array (its fields in order), and axum's own
+/// query and path rejections are plain text. Both now answer problem+json with a 4xx.
+#[tokio::test]
+async fn arrays_for_objects_and_bad_query_strings_are_refused_as_problems() {
+    let t = test_app().await;
+    let dev = t.sign_in("dev@demo.test").await;
+    let app = id(&t.create(&dev, web_app("Shapes")).await);
+    let got = t.get(&dev, &format!("/api/v1/applications/{app}")).await;
+    let etag = got.headers[header::ETAG].to_str().unwrap().to_string();
+    let r = t
+        .send(
+            &dev,
+            Method::PATCH,
+            &format!("/api/v1/applications/{app}"),
+            Some(json!([null, null])),
+            &[("if-match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.is_problem());
+    let reg = json!({"template": "erp", "app_type": "standard", "name": "A", "technical_contact": "dev@demo.test", "endpoints": [null, null]});
+    let r = t
+        .post(&dev, "/api/v1/check", json!({"registration": reg}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("$.registration.endpoints"));
+    // The app is unchanged: the patch was not read as an empty one.
+    let after = t.get(&dev, &format!("/api/v1/applications/{app}")).await;
+    assert_eq!(after.headers[header::ETAG].to_str().unwrap(), etag);
+    let r = t
+        .get(&dev, "/api/v1/partners/demo/applications?limit=5&limit=6")
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.is_problem(), "{:?}", r.headers.get(header::CONTENT_TYPE));
+}
