@@ -477,8 +477,12 @@ pub struct ApiToken {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
+    /// 1 to 100 characters, not only white space.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
     pub name: String,
+    /// 1 to 365.
     #[serde(default = "default_token_days")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub expires_in_days: u32,
     #[serde(default)]
     pub scope: TokenScope,

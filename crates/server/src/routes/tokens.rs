@@ -33,7 +33,8 @@ pub async fn create_token(
 ) -> ApiResult<(StatusCode, Json<ApiToken>)> {
     caller.require_session()?;
     let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    // The length as sent (what the document's maxLength says), and something besides white space.
+    if name.is_empty() || body.name.chars().count() > 100 {
         return Err(ApiError::BadRequest(
             "Give the token a name of 1 to 100 characters.".into(),
         ));
