@@ -10,7 +10,7 @@ use crate::json::ApiJson;
 use crate::limits;
 use crate::store::applications::{self as apps, Versioned};
 use crate::AppState;
-use appreg_core::api::{Application, ApplicationPatch, CreateApplication, EnvState};
+use appreg_core::api::{Application, ApplicationPatch, CreateApplication};
 use appreg_core::{field_error, name_taken_finding, validate_patch, validate_registration};
 use appreg_core::{Finding, Rule, Severity};
 use axum::extract::{Path, State};
@@ -173,11 +173,6 @@ pub async fn get_app(
     Ok(with_etag(app, version, StatusCode::OK))
 }
 
-fn pending_any(app: &Application) -> bool {
-    let e = &app.environments;
-    [e.sod, e.stage, e.production].contains(&EnvState::Pending)
-}
-
 /// Change redirect, post-logout and CORS URLs, endpoints or the technical contact; absent fields stay.
 #[utoipa::path(patch, path = "/applications/{app}", tag = "applications",
     request_body = ApplicationPatch,
@@ -209,7 +204,7 @@ pub async fn patch_app(
     if if_match.trim().as_bytes() != etag(version).as_bytes() {
         return Err(ApiError::PreconditionFailed);
     }
-    if pending_any(&app) {
+    if app.environments.locked() {
         return Err(ApiError::Conflict(
             "A publish request is pending: the configuration is locked until the app manager decides.".into(),
         ));

@@ -9,9 +9,8 @@ use crate::store::applications::{bump_version, set_env_state};
 use crate::store::publishing::{self as store, NewRequest};
 use crate::AppState;
 use appreg_core::api::{EnvState, NewPublishRequest, PublishRequest, RejectRequest};
-use appreg_core::{
-    check_publish_request, check_reject_reason, field_findings, AppType, Environment,
-};
+use appreg_core::lifecycle;
+use appreg_core::{check_publish_request, check_reject_reason, field_findings, Environment};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -73,22 +72,9 @@ pub async fn request_publish(
         return Err(ApiError::Validation(findings));
     }
     let env = req.environment;
-    if env == Environment::Production
-        && app.app_type == AppType::Standard
-        && app.environments.stage != EnvState::Published
-    {
-        return Err(ApiError::Conflict(
-            "A standard app is published to Stage first; request Stage, then Production.".into(),
-        ));
-    }
-    let current = if env == Environment::Stage {
-        app.environments.stage
-    } else {
-        app.environments.production
-    };
-    if current == EnvState::Pending {
-        return Err(already_pending(env));
-    }
+    // The lifecycle is the core's (Stage before Production for a standard app, one pending request).
+    lifecycle::may_request(app.app_type, &app.environments, env)
+        .map_err(|refusal| ApiError::Conflict(refusal.message(env)))?;
     let message = req.message.trim().to_string();
     let rid = db::new_id();
     let now = db::now();
@@ -179,16 +165,11 @@ async fn decide(
             "You asked for this publication yourself; another app manager must approve or reject it.".into(),
         ));
     }
-    if req.state != EnvState::Pending {
+    let Ok(new_state) = lifecycle::decided(req.state, approve) else {
         return Err(ApiError::Conflict(format!(
             "This request was already {}.",
             req.state.id()
         )));
-    }
-    let new_state = if approve {
-        EnvState::Published
-    } else {
-        EnvState::Rejected
     };
     let now = db::now();
     let mut tx = s.db.begin().await?;
