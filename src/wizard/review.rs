@@ -101,7 +101,7 @@ pub(super) fn ReviewStep(w: W) -> impl IntoView {
                                             let step = Step::of_field(&fe.field);
                                             view! {
                                                 <li>
-                                                    <span class="rule">{fe.rule}</span>" "{fe.message}" "
+                                                    <span class="rule">{fe.rule.id()}</span>" "{fe.message}" "
                                                     <a href=Route::Wizard(step).href()>"Fix it"</a>
                                                 </li>
                                             }

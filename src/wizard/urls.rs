@@ -45,13 +45,7 @@ fn UrlList(w: W) -> impl IntoView {
             v.iter()
                 .flat_map(|v| v.findings.iter())
                 .filter(|e| e.field == "redirect_urls")
-                .filter_map(|e| {
-                    Some(Finding::new(
-                        Rule::from_id(&e.rule)?,
-                        e.severity,
-                        e.message.clone(),
-                    ))
-                })
+                .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
                 .collect()
         })
     });

@@ -1,6 +1,6 @@
 //! Request and response types of the REST API (`api.md`). JSON field names are part of the contract.
 
-use crate::finding::{Check, Severity};
+use crate::finding::{Check, Rule, Severity};
 use crate::template::{AppType, Capability, Environment, LicenseNote, RedirectStep, Template};
 use serde::{Deserialize, Serialize};
 
@@ -411,7 +411,8 @@ pub struct CheckResponse {
 pub struct FieldError {
     /// The field path, e.g. `name`, `redirect_urls[2]`, `endpoints.quote.url`.
     pub field: String,
-    pub rule: String,
+    /// Serialised as its ID, e.g. `"RU-FRAGMENT"`.
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
 }
@@ -478,7 +479,10 @@ pub struct ApiToken {
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     /// 1 to 100 characters, not only white space.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
     /// 1 to 365.
     #[serde(default = "default_token_days")]

@@ -22,7 +22,7 @@ pub fn field_findings(field: &str, check: &Check) -> Vec<FieldError> {
 pub fn field_error(field: &str, f: &Finding) -> FieldError {
     FieldError {
         field: field.to_string(),
-        rule: f.rule.id().to_string(),
+        rule: f.rule,
         severity: f.severity,
         message: f.message.clone(),
     }

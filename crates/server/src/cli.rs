@@ -159,7 +159,7 @@ pub fn validate(args: &[String], out: &mut impl Write, err: &mut impl Write) -> 
                 } else {
                     "payload".into()
                 },
-                rule: "PAYLOAD".into(),
+                rule: appreg_core::Rule::Payload,
                 severity: appreg_core::Severity::Error,
                 message: format!("The file is not a valid registration: {e}."),
             };
