@@ -146,6 +146,20 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
     }
 }
 
+/// What the tables cannot say: the per-template policy for redirect URLs and how a URL is matched at
+/// sign-in.
+const POLICY: &str = "\n## Redirect URLs per template\n\n\
+| template | what is accepted |\n|---|---|\n\
+| Web, Server-to-server, ERP sync and quote, Empty | `https://` URLs; `http://` only on loopback hosts (`127.0.0.1`, `[::1]`, `localhost`), with RU-DEV-ONLY (development only) on a Web app |\n\
+| Native | loopback `http://127.0.0.1[:port][/path]` and `http://[::1][:port][/path]` (the port may be left out: any port then matches at sign-in, RFC 8252 §7.3); `https://` (claimed URLs); private-use schemes in reverse-domain form with a dot, such as `com.example.app:/oauth2redirect` (RFC 8252 §7.1). A one-word scheme is RU-PRIVATE-SCHEME, `urn:ietf:wg:oauth:2.0:oob` is RU-OOB, `http://` on another host is RU-HTTPS |\n\
+| Mirroring | no redirect URLs |\n\n\
+A private-use scheme is an error on every template but Native. A pattern's literal scheme and host obey the same \
+policy (RU-PATTERN-POLICY). Patterns are evaluated with `regex-lite`, small enough for the browser bundle.\n\n\
+## Would this URL be accepted at sign-in? (the tester)\n\n\
+A concrete `redirect_uri` matches a registered list by exact string comparison with the canonical entries, except \
+that a loopback IP entry (`127.0.0.1`, `[::1]`) matches any port (RFC 8252 §7.3); a pattern entry matches when the \
+whole string matches it. The tester says which entry matched, or why none did.\n";
+
 /// A table cell: `|` would end the cell, even inside code.
 pub fn cell(text: &str) -> String {
     text.replace('|', "\\|")
@@ -180,5 +194,6 @@ pub fn rules_markdown() -> String {
             out.push_str(&format!("| {} | {severity} | {} |\n", r.id(), cell(text)));
         }
     }
+    out.push_str(POLICY);
     out
 }

@@ -225,3 +225,27 @@ fn validate_rejects_unknown_fields_and_bad_json() {
     assert_eq!(code, 1);
     assert_eq!(v["valid"], false);
 }
+
+#[test]
+fn rules_markdown_prints_the_catalogue_that_docs_rules_md_holds() {
+    let out = Command::new(env!("CARGO_BIN_EXE_appreg"))
+        .args(["rules", "--markdown"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules.md"))
+        .unwrap();
+    assert_eq!(
+        printed, doc,
+        "run `appreg rules --markdown > docs/rules.md`"
+    );
+    for rule in appreg_core::Rule::ALL {
+        assert!(printed.contains(&format!("| {} |", rule.id())), "{rule}");
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_appreg"))
+        .args(["rules"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
