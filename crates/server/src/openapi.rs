@@ -118,28 +118,35 @@ fn refine(doc: &mut Value) {
             ]),
         );
     }
-    for item in doc["paths"]
+    for_each_operation(doc, |op| {
+        let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+        for param in params.into_iter().flatten() {
+            if param["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"))
+            {
+                param["schema"] = json!({
+                    "type": "string", "minLength": 1, "maxLength": 200,
+                    "pattern": "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$"
+                });
+            }
+        }
+    });
+}
+
+/// Calls `f` with every operation object of the document.
+fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
+    let items = doc["paths"]
         .as_object_mut()
         .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
+        .flat_map(|p| p.values_mut());
+    for item in items {
+        let ops = item
             .as_object_mut()
             .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            let params = op.get_mut("parameters").and_then(Value::as_array_mut);
-            for param in params.into_iter().flatten() {
-                if param["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"))
-                {
-                    param["schema"] = json!({
-                        "type": "string", "minLength": 1, "maxLength": 200,
-                        "pattern": "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$"
-                    });
-                }
-            }
+            .flat_map(|i| i.values_mut());
+        for op in ops.filter_map(Value::as_object_mut) {
+            f(op);
         }
     }
 }
@@ -151,21 +158,7 @@ pub fn build() -> Value {
         .split_for_parts();
     let mut doc = serde_json::to_value(&doc).expect("the document serialises");
     doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
-    for item in doc["paths"]
-        .as_object_mut()
-        .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            if let Some(op) = op.as_object_mut() {
-                finish_operation(op);
-            }
-        }
-    }
+    for_each_operation(&mut doc, finish_operation);
     refine(&mut doc);
     doc["components"]["securitySchemes"] = json!({
         "session": {
