@@ -5,6 +5,7 @@ use appreg_core::api::{CreateApplication, Endpoint, Endpoints};
 use appreg_core::{
     validate_registration, AppType, EndpointKind, RedirectStep, Template, Validated,
 };
+use appreg_core::{FieldPath, UrlList};
 use serde::{Deserialize, Serialize};
 
 /// One wizard step.
@@ -55,15 +56,15 @@ impl Step {
     }
 
     /// The step a payload field belongs to (`name`, `redirect_urls[2]`, `endpoints.quote.url`, …).
-    pub fn of_field(field: &str) -> Step {
-        if field.starts_with("name") {
-            Step::Name
-        } else if field.starts_with("redirect_urls") || field.starts_with("endpoints") {
-            Step::Urls
-        } else if field.starts_with("technical_contact") {
-            Step::Contact
-        } else {
-            Step::Template
+    pub fn of_field(field: &FieldPath) -> Step {
+        match field {
+            FieldPath::Name => Step::Name,
+            FieldPath::List(UrlList::Redirect)
+            | FieldPath::Entry(UrlList::Redirect, _)
+            | FieldPath::Endpoint(_)
+            | FieldPath::EndpointUrl(_) => Step::Urls,
+            FieldPath::TechnicalContact => Step::Contact,
+            _ => Step::Template,
         }
     }
 }

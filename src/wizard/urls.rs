@@ -5,7 +5,9 @@ use super::frame::StepFrame;
 use super::W;
 use crate::draft::Step;
 use crate::ui::Findings;
-use appreg_core::{check_redirect_list, Check, Finding, RedirectStep, Rule, Template, MAX_URLS};
+use appreg_core::{
+    check_redirect_list, Check, FieldPath, Finding, RedirectStep, Rule, Template, UrlList, MAX_URLS,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -44,7 +46,7 @@ fn UrlList(w: W) -> impl IntoView {
         w.validated.with(|v| {
             v.iter()
                 .flat_map(|v| v.findings.iter())
-                .filter(|e| e.field == "redirect_urls")
+                .filter(|e| e.field == FieldPath::List(UrlList::Redirect))
                 .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
                 .collect()
         })

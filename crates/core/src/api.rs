@@ -1,5 +1,6 @@
 //! Request and response types of the REST API (`api.md`). JSON field names are part of the contract.
 
+use crate::field::FieldPath;
 use crate::finding::{Check, Rule, Severity};
 use crate::template::{AppType, Capability, Environment, LicenseNote, RedirectStep, Template};
 use serde::{Deserialize, Serialize};
@@ -410,7 +411,8 @@ pub struct CheckResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field path, e.g. `name`, `redirect_urls[2]`, `endpoints.quote.url`.
-    pub field: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "redirect_urls[2]"))]
+    pub field: FieldPath,
     /// Serialised as its ID, e.g. `"RU-FRAGMENT"`.
     pub rule: Rule,
     pub severity: Severity,

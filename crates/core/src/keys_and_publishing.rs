@@ -1,6 +1,7 @@
 //! Rules of the after-creation requests: client secrets (SECRET-*) and publish requests (PUBLISH-*).
 
 use crate::api::{FieldError, NewPublishRequest, NewSecretRequest, MAX_SECRET_DAYS};
+use crate::field::FieldPath;
 use crate::finding::{Check, Finding, Rule};
 use crate::registration::field_error;
 use crate::template::Environment;
@@ -15,7 +16,7 @@ pub fn check_secret_request(req: &NewSecretRequest) -> Vec<FieldError> {
     let mut out = Vec::new();
     if !(1..=MAX_SECRET_DAYS).contains(&req.expires_in_days) {
         out.push(field_error(
-            "expires_in_days",
+            FieldPath::ExpiresInDays,
             &Finding::error(
                 Rule::SecretExpiry,
                 "A secret expires after 1 to 730 days (24 months) at most.",
@@ -24,7 +25,7 @@ pub fn check_secret_request(req: &NewSecretRequest) -> Vec<FieldError> {
     }
     if req.description.trim().chars().count() > MAX_SECRET_DESCRIPTION {
         out.push(field_error(
-            "description",
+            FieldPath::Description,
             &Finding::error(
                 Rule::SecretDescription,
                 "Keep the description to 200 characters.",
@@ -39,7 +40,7 @@ pub fn check_publish_request(req: &NewPublishRequest) -> Vec<FieldError> {
     let mut out = Vec::new();
     if req.environment == Environment::Sod {
         out.push(field_error(
-            "environment",
+            FieldPath::Environment,
             &Finding::error(
                 Rule::PublishEnv,
                 "SOD is published at once; request Stage or Production.",
@@ -48,7 +49,7 @@ pub fn check_publish_request(req: &NewPublishRequest) -> Vec<FieldError> {
     }
     if req.message.trim().chars().count() > MAX_PUBLISH_TEXT {
         out.push(field_error(
-            "message",
+            FieldPath::Message,
             &Finding::error(
                 Rule::PublishMessage,
                 "Keep the message to 2,000 characters.",

@@ -6,6 +6,7 @@ pub mod api;
 pub mod catalogue;
 mod contact;
 mod cors;
+pub mod field;
 mod finding;
 mod keys_and_publishing;
 pub mod lifecycle;
@@ -20,6 +21,7 @@ mod urlparts;
 pub use catalogue::rules_markdown;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
+pub use field::{FieldPath, UrlList};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
 pub use keys_and_publishing::{
     check_publish_request, check_reject_reason, check_secret_request, MAX_PUBLISH_TEXT,

@@ -4,13 +4,14 @@
 use crate::api::{ApplicationPatch, CreateApplication, Endpoint, Endpoints, FieldError};
 use crate::contact::check_contact_email;
 use crate::cors::{check_cors_list, check_endpoint_url};
+use crate::field::{FieldPath, UrlList};
 use crate::finding::{Check, Finding, Rule, Severity};
 use crate::name::check_name;
 use crate::redirect::{check_redirect_list, required_finding};
 use crate::template::{EndpointKind, RedirectStep, Template};
 
 /// The field findings of one check (warnings and errors; infos are left out).
-pub fn field_findings(field: &str, check: &Check) -> Vec<FieldError> {
+pub fn field_findings(field: FieldPath, check: &Check) -> Vec<FieldError> {
     check
         .findings
         .iter()
@@ -19,9 +20,9 @@ pub fn field_findings(field: &str, check: &Check) -> Vec<FieldError> {
         .collect()
 }
 
-pub fn field_error(field: &str, f: &Finding) -> FieldError {
+pub fn field_error(field: FieldPath, f: &Finding) -> FieldError {
     FieldError {
-        field: field.to_string(),
+        field,
         rule: f.rule,
         severity: f.severity,
         message: f.message.clone(),
@@ -49,7 +50,7 @@ impl Validated {
 
 /// Checks the redirect URL list of a template, with the "at least one" rule where the template needs one.
 pub fn redirect_list_findings(
-    field: &str,
+    list: UrlList,
     urls: &[String],
     template: Template,
     required: bool,
@@ -57,11 +58,14 @@ pub fn redirect_list_findings(
     let mut out = Vec::new();
     let checks = check_redirect_list(urls, template);
     if required && urls.is_empty() && template.redirect_step() == RedirectStep::Required {
-        out.push(field_error(field, &required_finding(template)));
+        out.push(field_error(
+            FieldPath::List(list),
+            &required_finding(template),
+        ));
     }
     let mut canon = Vec::new();
     for (i, c) in checks.iter().enumerate() {
-        out.extend(field_findings(&format!("{field}[{i}]"), c));
+        out.extend(field_findings(FieldPath::Entry(list, i), c));
         canon.push(c.canonical.clone().unwrap_or_default());
     }
     (out, canon)
@@ -89,10 +93,9 @@ pub fn endpoint_findings(
         (EndpointKind::Quote, &endpoints.quote, &mut canon.quote),
     ];
     for (kind, given, slot) in slots {
-        let field = format!("endpoints.{}", kind.id());
         match given {
             Some(ep) if !allowed.contains(&kind) => out.push(field_error(
-                &field,
+                FieldPath::Endpoint(kind),
                 &Finding::error(
                     Rule::EpTemplate,
                     format!(
@@ -104,7 +107,7 @@ pub fn endpoint_findings(
             )),
             Some(ep) => {
                 let c = check_endpoint_url(&ep.url, ep.enabled);
-                out.extend(field_findings(&format!("{field}.url"), &c));
+                out.extend(field_findings(FieldPath::EndpointUrl(kind), &c));
                 *slot = Some(Endpoint {
                     url: c.canonical.unwrap_or_default(),
                     enabled: ep.enabled,
@@ -124,7 +127,7 @@ pub fn validate_registration(req: &CreateApplication) -> Validated {
     if let Some(fixed) = req.template.fixed_app_type() {
         if req.app_type != fixed {
             findings.push(field_error(
-                "app_type",
+                FieldPath::AppType,
                 &Finding::error(
                     Rule::AppType,
                     format!(
@@ -138,14 +141,14 @@ pub fn validate_registration(req: &CreateApplication) -> Validated {
         }
     }
     let name = check_name(&req.name);
-    findings.extend(field_findings("name", &name));
+    findings.extend(field_findings(FieldPath::Name, &name));
     let (ru, redirect_urls) =
-        redirect_list_findings("redirect_urls", &req.redirect_urls, req.template, true);
+        redirect_list_findings(UrlList::Redirect, &req.redirect_urls, req.template, true);
     findings.extend(ru);
     let (ep, endpoints) = endpoint_findings(&req.endpoints, req.template);
     findings.extend(ep);
     let contact = check_contact_email(&req.technical_contact);
-    findings.extend(field_findings("technical_contact", &contact));
+    findings.extend(field_findings(FieldPath::TechnicalContact, &contact));
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     let canonical = valid.then(|| CreateApplication {
         template: req.template,
@@ -169,12 +172,12 @@ pub fn validate_patch(
     let mut findings = Vec::new();
     let mut canon = ApplicationPatch::default();
     if let Some(urls) = &patch.redirect_urls {
-        let (f, c) = redirect_list_findings("redirect_urls", urls, template, true);
+        let (f, c) = redirect_list_findings(UrlList::Redirect, urls, template, true);
         findings.extend(f);
         canon.redirect_urls = Some(c);
     }
     if let Some(urls) = &patch.post_logout_urls {
-        let (f, c) = redirect_list_findings("post_logout_urls", urls, template, false);
+        let (f, c) = redirect_list_findings(UrlList::PostLogout, urls, template, false);
         findings.extend(f);
         canon.post_logout_urls = Some(c);
     }
@@ -182,7 +185,7 @@ pub fn validate_patch(
         let checks = check_cors_list(urls);
         let mut c = Vec::new();
         for (i, ch) in checks.iter().enumerate() {
-            findings.extend(field_findings(&format!("cors_urls[{i}]"), ch));
+            findings.extend(field_findings(FieldPath::Entry(UrlList::Cors, i), ch));
             c.push(ch.canonical.clone().unwrap_or_default());
         }
         canon.cors_urls = Some(c);
@@ -194,7 +197,7 @@ pub fn validate_patch(
     }
     if let Some(tc) = &patch.technical_contact {
         let c = check_contact_email(tc);
-        findings.extend(field_findings("technical_contact", &c));
+        findings.extend(field_findings(FieldPath::TechnicalContact, &c));
         canon.technical_contact = c.canonical;
     }
     (findings, canon)

@@ -155,9 +155,9 @@ pub fn validate(args: &[String], out: &mut impl Write, err: &mut impl Write) -> 
         Err(e) => {
             let out_err = FieldError {
                 field: if e.is_syntax() || e.is_eof() {
-                    "$".into()
+                    appreg_core::FieldPath::Body
                 } else {
-                    "payload".into()
+                    appreg_core::FieldPath::Payload
                 },
                 rule: appreg_core::Rule::Payload,
                 severity: appreg_core::Severity::Error,

@@ -11,7 +11,9 @@ use crate::limits;
 use crate::store::applications::{self as apps, Versioned};
 use crate::AppState;
 use appreg_core::api::{Application, ApplicationPatch, CreateApplication};
-use appreg_core::{field_error, name_taken_finding, validate_patch, validate_registration};
+use appreg_core::{
+    field_error, name_taken_finding, validate_patch, validate_registration, FieldPath,
+};
 use appreg_core::{Finding, Rule, Severity};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -54,7 +56,7 @@ fn with_etag(app: Application, version: i64, status: StatusCode) -> Response {
 
 fn contact_member_error() -> ApiError {
     ApiError::Validation(vec![field_error(
-        "technical_contact",
+        FieldPath::TechnicalContact,
         &Finding::error(
             Rule::ContactMember,
             "The technical contact must be a user of your partner; pick someone from the list.",
@@ -127,7 +129,7 @@ pub async fn create_app(
     if let Err(e) = apps::insert(&mut tx, &app_id, &pid, &canon, &now).await? {
         if db::is_unique_violation(&e) {
             return Err(ApiError::Validation(vec![field_error(
-                "name",
+                FieldPath::Name,
                 &name_taken_finding(&canon.name),
             )]));
         }

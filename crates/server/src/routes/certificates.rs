@@ -9,7 +9,7 @@ use crate::json::ApiJson;
 use crate::store::keys as store;
 use crate::{keys, limits, AppState};
 use appreg_core::api::{Certificate, FieldError, NewCertificateRequest};
-use appreg_core::{Rule, Severity};
+use appreg_core::{FieldPath, Rule, Severity};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -37,9 +37,9 @@ pub async fn list_certificates(
     Ok(Json(store::certificates(&s.db, &id).await?))
 }
 
-fn invalid(field: &str, rule: Rule, message: &str) -> ApiError {
+fn invalid(field: FieldPath, rule: Rule, message: &str) -> ApiError {
     ApiError::Validation(vec![FieldError {
-        field: field.into(),
+        field,
         rule,
         severity: Severity::Error,
         message: message.into(),
@@ -79,7 +79,7 @@ pub async fn create_certificate(
     let (public_pem, private) = match &req.public_key_pem {
         Some(pem) => (
             keys::normalise_public_pem(pem)
-                .map_err(|m| invalid("public_key_pem", Rule::CertKey, &m))?,
+                .map_err(|m| invalid(FieldPath::PublicKeyPem, Rule::CertKey, &m))?,
             None,
         ),
         None => {

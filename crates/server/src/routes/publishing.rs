@@ -10,7 +10,9 @@ use crate::store::publishing::{self as store, NewRequest};
 use crate::AppState;
 use appreg_core::api::{EnvState, NewPublishRequest, PublishRequest, RejectRequest};
 use appreg_core::lifecycle;
-use appreg_core::{check_publish_request, check_reject_reason, field_findings, Environment};
+use appreg_core::{
+    check_publish_request, check_reject_reason, field_findings, Environment, FieldPath,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -254,7 +256,10 @@ pub async fn reject(
     let check = check_reject_reason(&body.reason);
     // The canonical (trimmed) reason exists only when the check has no error.
     let Some(reason) = check.canonical.clone() else {
-        return Err(ApiError::Validation(field_findings("reason", &check)));
+        return Err(ApiError::Validation(field_findings(
+            FieldPath::Reason,
+            &check,
+        )));
     };
     decide(&s, &caller, &rid, false, Some(reason)).await
 }

@@ -1,0 +1,170 @@
+//! Typed field paths: where in a request a finding belongs. On the wire a path is the text clients have
+//! always seen (`name`, `redirect_urls[2]`, `endpoints.quote.url`, `$` for the body as a whole), so the
+//! JSON does not change; in code it is a value to match on, not a string to parse.
+
+use crate::template::EndpointKind;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The URL lists of an app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UrlList {
+    Redirect,
+    PostLogout,
+    Cors,
+}
+
+impl UrlList {
+    pub const ALL: [UrlList; 3] = [UrlList::Redirect, UrlList::PostLogout, UrlList::Cors];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            UrlList::Redirect => "redirect_urls",
+            UrlList::PostLogout => "post_logout_urls",
+            UrlList::Cors => "cors_urls",
+        }
+    }
+}
+
+/// A field of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldPath {
+    /// The body as a whole (`$`): it is not JSON.
+    Body,
+    /// The body is JSON of the wrong shape (`payload`).
+    Payload,
+    Name,
+    AppType,
+    TechnicalContact,
+    /// A URL list as a whole (`redirect_urls`): "at least one", "at most 100".
+    List(UrlList),
+    /// One entry of a URL list (`redirect_urls[2]`).
+    Entry(UrlList, usize),
+    /// An endpoint as a whole (`endpoints.quote`).
+    Endpoint(EndpointKind),
+    /// An endpoint's URL (`endpoints.quote.url`).
+    EndpointUrl(EndpointKind),
+    Environment,
+    Description,
+    ExpiresInDays,
+    Message,
+    Reason,
+    PublicKeyPem,
+}
+
+const SIMPLE: [(FieldPath, &str); 11] = [
+    (FieldPath::Body, "$"),
+    (FieldPath::Payload, "payload"),
+    (FieldPath::Name, "name"),
+    (FieldPath::AppType, "app_type"),
+    (FieldPath::TechnicalContact, "technical_contact"),
+    (FieldPath::Environment, "environment"),
+    (FieldPath::Description, "description"),
+    (FieldPath::ExpiresInDays, "expires_in_days"),
+    (FieldPath::Message, "message"),
+    (FieldPath::Reason, "reason"),
+    (FieldPath::PublicKeyPem, "public_key_pem"),
+];
+
+const ENDPOINTS: [EndpointKind; 3] = [
+    EndpointKind::Mirroring,
+    EndpointKind::ErpSync,
+    EndpointKind::Quote,
+];
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldPath::List(l) => f.write_str(l.id()),
+            FieldPath::Entry(l, i) => write!(f, "{}[{i}]", l.id()),
+            FieldPath::Endpoint(k) => write!(f, "endpoints.{}", k.id()),
+            FieldPath::EndpointUrl(k) => write!(f, "endpoints.{}.url", k.id()),
+            simple => {
+                let text = SIMPLE
+                    .iter()
+                    .find(|(p, _)| p == simple)
+                    .map_or("$", |(_, t)| t);
+                f.write_str(text)
+            }
+        }
+    }
+}
+
+impl FromStr for FieldPath {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some((p, _)) = SIMPLE.iter().find(|(_, t)| *t == s) {
+            return Ok(*p);
+        }
+        for list in UrlList::ALL {
+            if s == list.id() {
+                return Ok(FieldPath::List(list));
+            }
+            let index = s
+                .strip_prefix(list.id())
+                .and_then(|r| r.strip_prefix('['))
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|i| i.parse().ok());
+            if let Some(i) = index {
+                return Ok(FieldPath::Entry(list, i));
+            }
+        }
+        for kind in ENDPOINTS {
+            let whole = format!("endpoints.{}", kind.id());
+            if s == whole {
+                return Ok(FieldPath::Endpoint(kind));
+            }
+            if s == format!("{whole}.url") {
+                return Ok(FieldPath::EndpointUrl(kind));
+            }
+        }
+        Err(format!("unknown field path {s:?}"))
+    }
+}
+
+impl Serialize for FieldPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_reads_back_from_its_text() {
+        let mut all: Vec<FieldPath> = SIMPLE.iter().map(|(p, _)| *p).collect();
+        for l in UrlList::ALL {
+            all.push(FieldPath::List(l));
+            all.push(FieldPath::Entry(l, 0));
+            all.push(FieldPath::Entry(l, 99));
+        }
+        for k in ENDPOINTS {
+            all.push(FieldPath::Endpoint(k));
+            all.push(FieldPath::EndpointUrl(k));
+        }
+        for p in all {
+            assert_eq!(p.to_string().parse::<FieldPath>(), Ok(p), "{p}");
+        }
+        assert_eq!(
+            FieldPath::Entry(UrlList::Cors, 2).to_string(),
+            "cors_urls[2]"
+        );
+        assert_eq!(
+            FieldPath::EndpointUrl(EndpointKind::ErpSync).to_string(),
+            "endpoints.erp_sync.url"
+        );
+        assert!("redirect_urls[x]".parse::<FieldPath>().is_err());
+        assert!("colour".parse::<FieldPath>().is_err());
+    }
+}
