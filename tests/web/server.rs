@@ -55,6 +55,9 @@ pub(crate) fn application(id: &str, body: &CreateApplication) -> Application {
             production: EnvState::None,
         },
         created_at: "2026-11-27T10:00:00Z".into(),
+        status: Default::default(),
+        deleted_at: None,
+        restorable_until: None,
     }
 }
 

@@ -181,6 +181,72 @@ pub struct Application {
     pub technical_contact: String,
     pub environments: Environments,
     pub created_at: String,
+    /// `active`; `deactivated` (read-only, restorable for [`RESTORE_DAYS`] days by an administrator);
+    /// `deleted` (only in the list of deleted apps).
+    #[serde(default)]
+    pub status: AppStatus,
+    /// When the app was deleted or deactivated; null while active.
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    /// Until when an administrator may restore it; null while active.
+    #[serde(default)]
+    pub restorable_until: Option<String>,
+}
+
+/// Whether an app is in use, deactivated or deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum AppStatus {
+    #[default]
+    Active,
+    Deactivated,
+    Deleted,
+}
+
+impl AppStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            AppStatus::Active => "active",
+            AppStatus::Deactivated => "deactivated",
+            AppStatus::Deleted => "deleted",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<AppStatus> {
+        match s {
+            "active" => Some(AppStatus::Active),
+            "deactivated" => Some(AppStatus::Deactivated),
+            "deleted" => Some(AppStatus::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// A deleted or deactivated app can be restored this many days after its deletion.
+pub const RESTORE_DAYS: i64 = 30;
+
+/// `GET /api/v1/applications/{app}/start-coding`: where the app signs in, per environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartCoding {
+    pub application_id: String,
+    /// SOD, Stage and Production, in that order.
+    pub environments: Vec<EnvironmentEndpoints>,
+}
+
+/// The OpenID Connect endpoints of one environment, with the app's client ID there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnvironmentEndpoints {
+    pub environment: Environment,
+    pub state: EnvState,
+    pub client_id: String,
+    /// e.g. `https://sod.superoffice.com/login`
+    pub authority: String,
+    /// `{authority}/.well-known/openid-configuration`
+    pub discovery_url: String,
+    /// `{authority}/common/oauth/tokens`
+    pub token_endpoint: String,
 }
 
 /// A page of applications.
@@ -206,6 +272,9 @@ pub struct ApplicationPatch {
     pub endpoints: Option<Endpoints>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technical_contact: Option<String>,
+    /// The full set of capabilities after the change (APP-CAPABILITY: only what the template allows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Vec<Capability>>,
 }
 
 /// `POST /api/v1/applications/{app}/secrets`
@@ -261,7 +330,16 @@ pub struct NewCertificateRequest {
     pub environment: Environment,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,
+    /// At most 200 characters (CERT-DESCRIPTION); stored trimmed.
+    #[serde(default)]
+    pub description: String,
+    /// 1 to 730 (CERT-EXPIRY); default 365.
+    #[serde(default = "default_expiry_days")]
+    pub expires_in_days: u32,
 }
+
+/// The longest certificate lifetime: 24 months.
+pub const MAX_CERTIFICATE_DAYS: u32 = 730;
 
 /// A certificate; the private key fields appear only in the response that generated it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +349,10 @@ pub struct Certificate {
     pub environment: Environment,
     pub public_key_pem: String,
     pub created_at: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub expires_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key_pem: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

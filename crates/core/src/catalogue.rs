@@ -43,7 +43,7 @@ pub const GROUPS: &[Group] = &[
     },
     Group {
         prefix: "APP",
-        title: "App type",
+        title: "App type and capabilities",
         intro: "",
     },
     Group {
@@ -136,12 +136,15 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
         ContactEmail => ("error", "Not a syntactically valid email address."),
         ContactMember => ("error", "Not a user of the app's partner (server)."),
         AppType => ("error", "The app type is fixed by the template (Mirroring is Custom, ERP sync and quote is Standard)."),
+        AppCapability => ("error", "A capability the template does not allow: Mirroring keeps its configuration; WebAPI, Services88 and Webhook agent fit every other template; Database mirroring server-to-server, ERP and Empty apps; SystemToken claim server-to-server and ERP apps; ERPSync agent ERP apps; the loopback pattern and native flags Native apps."),
         SecretExpiry => ("error", "A client secret lives 1 to 730 days."),
         SecretDescription => ("error", "A secret's description is at most 200 characters."),
         PublishEnv => ("error", "Publishing is requested for Stage or Production; SOD is published at once."),
         PublishMessage => ("error", "The message to the reviewer is at most 2,000 characters."),
         PublishReason => ("error", "A rejection says why, in 1 to 2,000 characters."),
         CertKey => ("error", "An uploaded key is not an RSA public key of at least 2,048 bits in PEM form, or is a private key (server)."),
+        CertDescription => ("error", "A certificate's description is at most 200 characters."),
+        CertExpiry => ("error", "A certificate is valid for 1 to 730 days."),
         Payload => ("error", "The request body or registration file is not valid JSON of the expected shape."),
     }
 }

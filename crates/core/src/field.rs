@@ -51,9 +51,10 @@ pub enum FieldPath {
     Message,
     Reason,
     PublicKeyPem,
+    Capabilities,
 }
 
-const SIMPLE: [(FieldPath, &str); 11] = [
+const SIMPLE: [(FieldPath, &str); 12] = [
     (FieldPath::Body, "$"),
     (FieldPath::Payload, "payload"),
     (FieldPath::Name, "name"),
@@ -65,6 +66,7 @@ const SIMPLE: [(FieldPath, &str); 11] = [
     (FieldPath::Message, "message"),
     (FieldPath::Reason, "reason"),
     (FieldPath::PublicKeyPem, "public_key_pem"),
+    (FieldPath::Capabilities, "capabilities"),
 ];
 
 const ENDPOINTS: [EndpointKind; 3] = [

@@ -95,6 +95,8 @@ rules! {
     ContactMember = "CONTACT-MEMBER",
     /// The app type is fixed by the template (Mirroring is Custom, ERP sync and quote is Standard).
     AppType = "APP-TYPE",
+    /// A capability the app's template does not allow (changing capabilities after the wizard).
+    AppCapability = "APP-CAPABILITY",
     /// A client secret lives 1 to 730 days (24 months).
     SecretExpiry = "SECRET-EXPIRY",
     /// A client secret's description is at most 200 characters.
@@ -107,6 +109,10 @@ rules! {
     PublishReason = "PUBLISH-REASON",
     /// An uploaded certificate key is not an RSA public key of at least 2,048 bits in PEM form (server).
     CertKey = "CERT-KEY",
+    /// A certificate's description is at most 200 characters.
+    CertDescription = "CERT-DESCRIPTION",
+    /// A certificate is valid for 1 to 730 days (24 months).
+    CertExpiry = "CERT-EXPIRY",
     /// A request body or registration file is not valid JSON of the expected shape.
     Payload = "PAYLOAD",
 }

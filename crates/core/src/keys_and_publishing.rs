@@ -1,6 +1,10 @@
-//! Rules of the after-creation requests: client secrets (SECRET-*) and publish requests (PUBLISH-*).
+//! Rules of the after-creation requests: client secrets (SECRET-*), certificates (CERT-EXPIRY,
+//! CERT-DESCRIPTION) and publish requests (PUBLISH-*).
 
-use crate::api::{FieldError, NewPublishRequest, NewSecretRequest, MAX_SECRET_DAYS};
+use crate::api::{
+    FieldError, NewCertificateRequest, NewPublishRequest, NewSecretRequest, MAX_CERTIFICATE_DAYS,
+    MAX_SECRET_DAYS,
+};
 use crate::field::FieldPath;
 use crate::finding::{Check, Finding, Rule};
 use crate::registration::field_error;
@@ -28,6 +32,31 @@ pub fn check_secret_request(req: &NewSecretRequest) -> Vec<FieldError> {
             FieldPath::Description,
             &Finding::error(
                 Rule::SecretDescription,
+                "Keep the description to 200 characters.",
+            ),
+        ));
+    }
+    out
+}
+
+/// CERT-EXPIRY and CERT-DESCRIPTION (the key itself, CERT-KEY, is the server's). The description is
+/// stored trimmed.
+pub fn check_certificate_request(req: &NewCertificateRequest) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if !(1..=MAX_CERTIFICATE_DAYS).contains(&req.expires_in_days) {
+        out.push(field_error(
+            FieldPath::ExpiresInDays,
+            &Finding::error(
+                Rule::CertExpiry,
+                "A certificate is valid for 1 to 730 days (24 months) at most.",
+            ),
+        ));
+    }
+    if req.description.trim().chars().count() > MAX_SECRET_DESCRIPTION {
+        out.push(field_error(
+            FieldPath::Description,
+            &Finding::error(
+                Rule::CertDescription,
                 "Keep the description to 200 characters.",
             ),
         ));

@@ -3,6 +3,7 @@
 //! same code runs in the browser (wasm32) and on the server and CLI (native).
 
 pub mod api;
+mod capabilities;
 pub mod catalogue;
 mod contact;
 mod cors;
@@ -18,14 +19,15 @@ mod registration;
 pub mod template;
 mod urlparts;
 
+pub use capabilities::{allowed_capabilities, check_capabilities, consent_required};
 pub use catalogue::rules_markdown;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
 pub use field::{FieldPath, UrlList};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
 pub use keys_and_publishing::{
-    check_publish_request, check_reject_reason, check_secret_request, MAX_PUBLISH_TEXT,
-    MAX_SECRET_DESCRIPTION,
+    check_certificate_request, check_publish_request, check_reject_reason, check_secret_request,
+    MAX_PUBLISH_TEXT, MAX_SECRET_DESCRIPTION,
 };
 pub use matcher::{match_redirect, MatchOutcome};
 pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CHARS};

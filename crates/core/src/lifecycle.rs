@@ -130,3 +130,26 @@ pub fn decided(current: EnvState, approve: bool) -> Result<EnvState, Refusal> {
         _ => Err(Refusal::NotPending),
     }
 }
+
+/// What deleting an app does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deletion {
+    /// Never published beyond SOD: the app is deleted (its name is free again).
+    Delete,
+    /// Published to Stage or Production: the app is deactivated (listed, read-only).
+    Deactivate,
+}
+
+/// Deleting an app: refused while a request is pending; deleted when never published beyond SOD
+/// (Stage and Production none or rejected), deactivated otherwise.
+pub fn deletion(envs: &Environments) -> Result<Deletion, Refusal> {
+    if envs.locked() {
+        return Err(Refusal::AlreadyPending);
+    }
+    let published = [envs.stage, envs.production].contains(&EnvState::Published);
+    Ok(if published {
+        Deletion::Deactivate
+    } else {
+        Deletion::Delete
+    })
+}

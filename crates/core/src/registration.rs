@@ -200,5 +200,10 @@ pub fn validate_patch(
         findings.extend(field_findings(FieldPath::TechnicalContact, &c));
         canon.technical_contact = c.canonical;
     }
+    if let Some(caps) = &patch.capabilities {
+        let (f, c) = crate::capabilities::check_capabilities(template, caps);
+        findings.extend(f);
+        canon.capabilities = Some(c);
+    }
     (findings, canon)
 }

@@ -291,10 +291,12 @@ pub enum Capability {
     ErpSyncAgent,
     LoopbackRedirectPattern,
     NativeOrMobile,
+    /// Added after the wizard: the app mirrors tenants' databases (tenant administrators consent again).
+    DatabaseMirroring,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 7] = [
+    pub const ALL: [Capability; 8] = [
         Capability::WebApi,
         Capability::Services88,
         Capability::WebhookAgent,
@@ -302,6 +304,7 @@ impl Capability {
         Capability::ErpSyncAgent,
         Capability::LoopbackRedirectPattern,
         Capability::NativeOrMobile,
+        Capability::DatabaseMirroring,
     ];
 
     pub fn title(self) -> &'static str {
@@ -313,6 +316,7 @@ impl Capability {
             Capability::ErpSyncAgent => "ERPSync agent",
             Capability::LoopbackRedirectPattern => "loopback redirect pattern",
             Capability::NativeOrMobile => "Is native or mobile",
+            Capability::DatabaseMirroring => "Database mirroring",
         }
     }
 
@@ -329,6 +333,9 @@ impl Capability {
                 "a loopback redirect pattern is registered by default"
             }
             Capability::NativeOrMobile => "native-app flow with PKCE instead of a client secret",
+            Capability::DatabaseMirroring => {
+                "may mirror the tenant's database through the Database Mirroring Service"
+            }
         }
     }
 }

@@ -149,3 +149,44 @@ fn the_per_environment_map_needs_every_environment() {
         }
     }
 }
+
+#[test]
+fn deleting_deletes_unless_published_beyond_sod_and_waits_for_pending_requests() {
+    use appreg_core::lifecycle::{deletion, Deletion};
+    use EnvState::*;
+    for stage in [None, Pending, Published, Rejected] {
+        for production in [None, Pending, Published, Rejected] {
+            let got = deletion(&envs(stage, production));
+            let want = if stage == Pending || production == Pending {
+                Err(Refusal::AlreadyPending)
+            } else if stage == Published || production == Published {
+                Ok(Deletion::Deactivate)
+            } else {
+                Ok(Deletion::Delete)
+            };
+            assert_eq!(got, want, "stage {stage:?}, production {production:?}");
+        }
+    }
+}
+
+#[test]
+fn capabilities_follow_the_template_and_consent_is_asked_for_mirroring_and_webhooks() {
+    use appreg_core::{allowed_capabilities, consent_required, Capability::*, Template};
+    assert!(allowed_capabilities(Template::Mirroring).is_empty());
+    for t in Template::ALL {
+        for c in t.capabilities() {
+            assert!(
+                allowed_capabilities(t).contains(c),
+                "{t:?} keeps its default {c:?}"
+            );
+        }
+    }
+    assert!(allowed_capabilities(Template::Erp).contains(&ErpSyncAgent));
+    assert!(!allowed_capabilities(Template::ServerToServer).contains(&ErpSyncAgent));
+    assert!(!allowed_capabilities(Template::Web).contains(&SystemTokenClaim));
+    assert_eq!(
+        consent_required(&[WebApi], &[WebApi, WebhookAgent, Services88]),
+        [WebhookAgent]
+    );
+    assert!(consent_required(&[WebhookAgent], &[WebhookAgent]).is_empty());
+}

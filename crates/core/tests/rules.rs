@@ -1,12 +1,14 @@
 //! Every rule ID of rules.md with at least one input it flags and one near-miss it does not.
 
 use appreg_core::api::{
-    CreateApplication, Endpoint, Endpoints, NewPublishRequest, NewSecretRequest,
+    CreateApplication, Endpoint, Endpoints, NewCertificateRequest, NewPublishRequest,
+    NewSecretRequest,
 };
 use appreg_core::{
-    check_contact_email, check_cors_list, check_endpoint_url, check_name, check_publish_request,
-    check_redirect_list, check_reject_reason, check_secret_request, name_taken,
-    validate_registration, AppType, Environment, Rule, Severity, Template,
+    check_capabilities, check_certificate_request, check_contact_email, check_cors_list,
+    check_endpoint_url, check_name, check_publish_request, check_redirect_list,
+    check_reject_reason, check_secret_request, name_taken, validate_registration, AppType,
+    Environment, Rule, Severity, Template,
 };
 use std::collections::BTreeSet;
 
@@ -25,6 +27,10 @@ enum Kind {
     Publish,
     /// A rejection reason (may be `x*N`).
     Reject,
+    /// `DAYS|TEXT`: a new certificate request (generated key).
+    Cert,
+    /// `TEMPLATE|CAP,CAP`: the capabilities after a change.
+    Capabilities,
 }
 
 struct Case {
@@ -536,6 +542,37 @@ fn cases() -> Vec<Case> {
             near_miss: &["365|x*200"],
         },
         Case {
+            rule: Rule::CertExpiry,
+            severity: E,
+            kind: Cert,
+            flagged: &["0|", "731|"],
+            near_miss: &["1|", "730|"],
+        },
+        Case {
+            rule: Rule::CertDescription,
+            severity: E,
+            kind: Cert,
+            flagged: &["365|x*201"],
+            near_miss: &["365|x*200"],
+        },
+        Case {
+            rule: Rule::AppCapability,
+            severity: E,
+            kind: Capabilities,
+            flagged: &[
+                "mirroring|webapi",
+                "web|system_token_claim",
+                "server-to-server|erp_sync_agent",
+                "web|database_mirroring",
+            ],
+            near_miss: &[
+                "mirroring|",
+                "web|webapi,services88,webhook_agent",
+                "server-to-server|system_token_claim,database_mirroring",
+                "erp|erp_sync_agent",
+            ],
+        },
+        Case {
             rule: Rule::PublishEnv,
             severity: E,
             kind: Publish,
@@ -653,6 +690,31 @@ fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
                     expires_in_days: days.parse().unwrap(),
                 };
                 field_pairs(&check_secret_request(&req))
+            })
+            .collect(),
+        Cert => inputs
+            .iter()
+            .map(|s| {
+                let (days, text) = s.split_once('|').unwrap();
+                let req = NewCertificateRequest {
+                    environment: Environment::Sod,
+                    public_key_pem: None,
+                    description: expand(text),
+                    expires_in_days: days.parse().unwrap(),
+                };
+                field_pairs(&check_certificate_request(&req))
+            })
+            .collect(),
+        Capabilities => inputs
+            .iter()
+            .map(|s| {
+                let (template, caps) = s.split_once('|').unwrap();
+                let caps: Vec<appreg_core::Capability> = caps
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| serde_json::from_value(serde_json::json!(c)).unwrap())
+                    .collect();
+                field_pairs(&check_capabilities(template.parse().unwrap(), &caps).0)
             })
             .collect(),
         Publish => inputs

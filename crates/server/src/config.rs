@@ -29,6 +29,40 @@ pub struct Config {
     /// Whether accounts marked `demo` may sign in and use their sessions and tokens. `appreg serve` sets it
     /// from `--demo`; [`Config::new`] allows them (tests and embedders seed the demo data).
     pub allow_demo_accounts: bool,
+    /// The OpenID Connect authority of each environment (`--authority-sod`, `--authority-stage`,
+    /// `--authority-production`); the start-coding page derives the discovery document and the token
+    /// endpoint from it.
+    pub authorities: Authorities,
+}
+
+/// The sign-in authority per environment, without a trailing `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authorities {
+    pub sod: String,
+    pub stage: String,
+    pub production: String,
+}
+
+impl Default for Authorities {
+    /// SuperOffice's: `https://sod.superoffice.com/login`, `https://qaonline.superoffice.com/login`,
+    /// `https://online.superoffice.com/login`.
+    fn default() -> Self {
+        Authorities {
+            sod: "https://sod.superoffice.com/login".into(),
+            stage: "https://qaonline.superoffice.com/login".into(),
+            production: "https://online.superoffice.com/login".into(),
+        }
+    }
+}
+
+impl Authorities {
+    pub fn of(&self, env: appreg_core::Environment) -> &str {
+        match env {
+            appreg_core::Environment::Sod => &self.sod,
+            appreg_core::Environment::Stage => &self.stage,
+            appreg_core::Environment::Production => &self.production,
+        }
+    }
 }
 
 impl Config {
@@ -46,6 +80,7 @@ impl Config {
             argon2_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             static_dir,
             allow_demo_accounts: true,
+            authorities: Authorities::default(),
         }
     }
 

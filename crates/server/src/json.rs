@@ -15,7 +15,13 @@ use serde_json::Value;
 pub struct ApiJson<T>(pub T);
 
 /// The keys whose values are lists in request bodies.
-pub const LIST_FIELDS: &[&str] = &["redirect_urls", "post_logout_urls", "cors_urls", "values"];
+pub const LIST_FIELDS: &[&str] = &[
+    "redirect_urls",
+    "post_logout_urls",
+    "cors_urls",
+    "values",
+    "capabilities",
+];
 
 /// Where the body has an array that is not one of the [`LIST_FIELDS`], its path (`$.endpoints`).
 fn stray_array(v: &Value, path: &str, key: Option<&str>) -> Option<String> {

@@ -21,6 +21,25 @@ pub struct ServeOptions {
     pub session_lifetime: Duration,
     /// `--trusted-proxy CIDR` (repeatable).
     pub trusted_proxies: Vec<throttle::Cidr>,
+    /// `--authority-sod URL`, `--authority-stage URL`, `--authority-production URL` (https; defaults are
+    /// SuperOffice's).
+    pub authorities: crate::config::Authorities,
+}
+
+/// An authority: an https URL without query or fragment; stored without a trailing `/`.
+fn authority(flag: &str, u: String) -> Result<String, String> {
+    let rest = u.strip_prefix("https://").unwrap_or("");
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || !rest
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#')
+    {
+        return Err(format!(
+            "{flag}: {u:?} is not an https URL like https://sod.superoffice.com/login"
+        ));
+    }
+    Ok(u.trim_end_matches('/').to_string())
 }
 
 /// `90`, `90s`, `30m`, `12h`, `7d`, or sums such as `1h30m`.
@@ -87,6 +106,7 @@ impl ServeOptions {
         cfg.session_idle = self.session_idle;
         cfg.session_lifetime = self.session_lifetime;
         cfg.trusted_proxies = self.trusted_proxies.clone();
+        cfg.authorities = self.authorities.clone();
     }
 
     pub fn parse(args: &[String]) -> Result<Self, String> {
@@ -101,6 +121,7 @@ impl ServeOptions {
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
+            authorities: Default::default(),
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -153,6 +174,15 @@ impl ServeOptions {
                         .parse()
                         .map_err(|e| format!("--trusted-proxy: {e}"))?,
                 ),
+                "--authority-sod" => {
+                    o.authorities.sod = authority(a, value(a)?)?;
+                }
+                "--authority-stage" => {
+                    o.authorities.stage = authority(a, value(a)?)?;
+                }
+                "--authority-production" => {
+                    o.authorities.production = authority(a, value(a)?)?;
+                }
                 other => return Err(format!("unknown option {other}")),
             }
         }

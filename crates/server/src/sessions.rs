@@ -1,5 +1,5 @@
 //! Session lifetimes, and the purge of expired state (sessions, sign-in throttling and failures,
-//! idempotency keys, rate-limit windows), which a timer runs on every instance (never the sign-in path).
+//! idempotency keys, rate-limit windows, apps deleted more than 30 days ago), which a timer runs on every instance (never the sign-in path).
 //! The session endpoints are in [`crate::routes::sessions`].
 
 use crate::db::{self, Db};
@@ -25,6 +25,9 @@ pub struct Purged {
     pub idempotency_keys: u64,
     /// Rate-limit windows that are over ([`crate::limits::purge`]).
     pub rate_limits: u64,
+    /// Apps deleted longer ago than they can be restored, with their rows
+    /// ([`crate::store::deletion::purge`]).
+    pub applications: u64,
 }
 
 /// Deletes expired sessions (absolute or idle), throttle rows whose failures are forgotten, the failure
@@ -56,6 +59,7 @@ pub async fn purge(db: &Db, cfg: &Config) -> Result<Purged, sqlx::Error> {
         .rows_affected();
     p.idempotency_keys = crate::idempotency::purge(db).await?;
     p.rate_limits = crate::limits::purge(db).await?;
+    p.applications = crate::store::deletion::purge(db).await?;
     Ok(p)
 }
 

@@ -43,6 +43,8 @@ pub(super) fn CertificatesSection(app_id: String) -> impl IntoView {
         make.dispatch(NewCertificateRequest {
             environment: env.get_untracked(),
             public_key_pem: (upload && !key.trim().is_empty()).then_some(key),
+            description: String::new(),
+            expires_in_days: appreg_core::api::default_expiry_days(),
         });
     };
     view! {

@@ -1,6 +1,7 @@
 //! `/partners/{partner}/applications` (create, with `Idempotency-Key`) and `/applications/{app}` (read
 //! with an `ETag`, change with `If-Match`).
 
+use super::console::{__path_delete_app, delete_app};
 use super::partners::{__path_list_apps, list_apps};
 use crate::auth::{configurer, member, Caller};
 use crate::db;
@@ -9,10 +10,12 @@ use crate::idempotency::{self, Earlier};
 use crate::json::ApiJson;
 use crate::limits;
 use crate::store::applications::{self as apps, Versioned};
+use crate::store::publishing;
 use crate::AppState;
-use appreg_core::api::{Application, ApplicationPatch, CreateApplication};
+use appreg_core::api::{AppStatus, Application, ApplicationPatch, CreateApplication};
 use appreg_core::{
-    field_error, name_taken_finding, validate_patch, validate_registration, FieldPath,
+    consent_required, field_error, name_taken_finding, validate_patch, validate_registration,
+    FieldPath,
 };
 use appreg_core::{Finding, Rule, Severity};
 use axum::extract::{Path, State};
@@ -24,11 +27,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_apps, create_app))
-        .routes(routes!(get_app, patch_app))
+        .routes(routes!(get_app, patch_app, delete_app))
 }
 
-/// The app, if the caller is a member of its partner (a configurer when `configure`); 404 otherwise
-/// (also for another partner's app).
+/// The app, if the caller is a member of its partner (a configurer when `configure`, and then the app
+/// must be active: a deactivated app is read-only, 409); 404 otherwise (also for another partner's app
+/// and a deleted one). An app manager (signed in) reads any app that has a publish request.
 pub async fn app_for(
     s: &AppState,
     caller: &Caller,
@@ -38,8 +42,20 @@ pub async fn app_for(
     let (app, version) = apps::load(&s.db, app_id).await?.ok_or(ApiError::NotFound)?;
     if configure {
         configurer(&s.db, caller, &app.partner_id).await?;
-    } else {
-        member(&s.db, caller, &app.partner_id).await?;
+        if app.status != AppStatus::Active {
+            return Err(ApiError::Conflict(
+                "This app is deactivated: its configuration is read-only. An administrator of your \
+                 partner can restore it within 30 days of its deactivation."
+                    .into(),
+            ));
+        }
+    } else if let Err(e) = member(&s.db, caller, &app.partner_id).await {
+        let reviewer = caller.app_manager
+            && matches!(e, ApiError::NotFound)
+            && publishing::any_for_app(&s.db, app_id).await?;
+        if !reviewer {
+            return Err(e);
+        }
     }
     Ok((app, version))
 }
@@ -175,7 +191,10 @@ pub async fn get_app(
     Ok(with_etag(app, version, StatusCode::OK))
 }
 
-/// Change redirect, post-logout and CORS URLs, endpoints or the technical contact; absent fields stay.
+/// Change redirect, post-logout and CORS URLs, endpoints, the technical contact or the capabilities (the
+/// full set after the change, APP-CAPABILITY); absent fields stay. When the change adds Database
+/// mirroring or Webhook agent, the response says so in `Consent-Required`: tenant administrators must
+/// consent to the app again.
 #[utoipa::path(patch, path = "/applications/{app}", tag = "applications",
     request_body = ApplicationPatch,
     params(("app" = String, Path, description = "The app's id"),
@@ -183,11 +202,12 @@ pub async fn get_app(
     security(("session" = [], "csrf" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The changed app", body = Application,
-            headers(("ETag" = String, description = "The app's new version"))),
+            headers(("ETag" = String, description = "The app's new version"),
+                ("Consent-Required" = String, description = "Only when the change added capabilities that tenant administrators must consent to again: their IDs, comma-separated (database_mirroring, webhook_agent)"))),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "The role may not change apps, X-Requested-With is missing, or a read-only API token"),
         (status = 404, description = "No such app, or another partner's"),
-        (status = 409, description = "A publish request is pending: the configuration is locked"),
+        (status = 409, description = "A publish request is pending (the configuration is locked), or the app is deactivated (read-only)"),
         (status = 412, description = "The app changed since the ETag in If-Match"),
         (status = 422, description = "Some values are not valid (rule IDs in errors)"),
         (status = 428, description = "If-Match is missing"),
@@ -238,6 +258,10 @@ pub async fn patch_app(
     if let Some(v) = canon.technical_contact {
         next.technical_contact = v;
     }
+    if let Some(v) = canon.capabilities {
+        next.capabilities = v;
+    }
+    let consent = consent_required(&app.capabilities, &next.capabilities);
     let mut tx = s.db.begin().await?;
     if !apps::update(&mut tx, &next, version, &db::now()).await? {
         return Err(ApiError::PreconditionFailed);
@@ -256,5 +280,15 @@ pub async fn patch_app(
     .await?;
     tx.commit().await?;
     let (app, version) = apps::load(&s.db, &id).await?.ok_or(ApiError::NotFound)?;
-    Ok(with_etag(app, version, StatusCode::OK))
+    let mut res = with_etag(app, version, StatusCode::OK);
+    if !consent.is_empty() {
+        let ids: Vec<String> = consent
+            .iter()
+            .filter_map(|c| serde_json::to_value(c).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let value = HeaderValue::from_str(&ids.join(", ")).map_err(ApiError::internal)?;
+        res.headers_mut().insert("consent-required", value);
+    }
+    Ok(res)
 }

@@ -9,7 +9,7 @@ use crate::json::ApiJson;
 use crate::store::keys as store;
 use crate::{keys, limits, AppState};
 use appreg_core::api::{Certificate, FieldError, NewCertificateRequest};
-use appreg_core::{FieldPath, Rule, Severity};
+use appreg_core::{check_certificate_request, FieldPath, Rule, Severity};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -47,7 +47,8 @@ fn invalid(field: FieldPath, rule: Rule, message: &str) -> ApiError {
 }
 
 /// Generate an RSA key pair (the private key, as PEM and RSA XML, in this response only) or upload a
-/// public key.
+/// public key; with an optional description (at most 200 characters) and validity (`expires_in_days`,
+/// 1 to 730, default 365).
 #[utoipa::path(post, path = "/applications/{app}/certificates", tag = "certificates",
     request_body = NewCertificateRequest,
     params(("app" = String, Path, description = "The app's id")),
@@ -56,8 +57,8 @@ fn invalid(field: FieldPath, rule: Rule, message: &str) -> ApiError {
         (status = 401, description = "Not signed in"),
         (status = 403, description = "The role may not change apps, X-Requested-With is missing, or a read-only API token"),
         (status = 404, description = "No such app, or another partner's"),
-        (status = 409, description = "The app has a certificate in this environment already"),
-        (status = 422, description = "The uploaded key is not an RSA public key of at least 2048 bits (CERT-KEY)"),
+        (status = 409, description = "The app has a certificate in this environment already, or the app is deactivated"),
+        (status = 422, description = "The uploaded key is not an RSA public key of at least 2048 bits (CERT-KEY), the description is too long (CERT-DESCRIPTION) or the validity is not 1 to 730 days (CERT-EXPIRY)"),
         (status = 429, description = "Too many key generations; retry after Retry-After seconds"),
         (status = 503, description = "The server is busy; retry after Retry-After seconds")))]
 pub async fn create_certificate(
@@ -67,6 +68,11 @@ pub async fn create_certificate(
     ApiJson(req): ApiJson<NewCertificateRequest>,
 ) -> ApiResult<(StatusCode, Json<Certificate>)> {
     app_for(&s, &caller, &id, true).await?;
+    let errors = check_certificate_request(&req);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let description = req.description.trim().to_string();
     let one_per_env = || {
         ApiError::Conflict(format!(
             "This app already has a certificate in {}; remove it before adding another.",
@@ -90,15 +96,24 @@ pub async fn create_certificate(
     };
     let cert_id = db::new_id();
     let now = db::now();
+    let expires_at = db::in_days(i64::from(req.expires_in_days));
+    let row = store::NewCertificateRow {
+        id: &cert_id,
+        app_id: &id,
+        environment: req.environment,
+        public_pem: &public_pem,
+        description: &description,
+        created_at: &now,
+        expires_at: &expires_at,
+    };
     let mut tx = s.db.begin().await?;
-    match store::insert_certificate(&mut tx, &cert_id, &id, req.environment, &public_pem, &now)
-        .await
-    {
+    match store::insert_certificate(&mut tx, &row).await {
         Err(e) if db::is_unique_violation(&e) => return Err(one_per_env()),
         Err(e) => return Err(e.into()),
         Ok(()) => {}
     }
-    let after = serde_json::json!({"environment": req.environment, "uploaded": private.is_none()});
+    let after = serde_json::json!({"environment": req.environment, "uploaded": private.is_none(),
+        "description": description, "expires_at": expires_at});
     db::audit(
         &mut *tx,
         Some(&caller.user_id),
@@ -121,6 +136,8 @@ pub async fn create_certificate(
             environment: req.environment,
             public_key_pem: public_pem,
             created_at: now,
+            description,
+            expires_at,
             private_key_pem,
             private_key_xml,
         }),

@@ -5,6 +5,7 @@
 pub mod applications;
 pub mod certificates;
 pub mod check;
+pub mod console;
 pub mod partners;
 pub mod publishing;
 pub mod secrets;
@@ -30,6 +31,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(check::router())
         .merge(partners::router())
         .merge(applications::router())
+        .merge(console::router())
         .merge(secrets::router())
         .merge(certificates::router())
         .merge(publishing::router())

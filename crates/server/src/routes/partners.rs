@@ -2,10 +2,11 @@
 
 use crate::auth::{member, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::store::applications as apps;
+use crate::store::applications::{self as apps, Filter};
+use crate::store::deletion;
 use crate::AppState;
-use appreg_core::api::{ApplicationPage, NameAvailability, PartnerPage, UserSummary};
-use appreg_core::{check_name, name_key, name_taken_finding};
+use appreg_core::api::{ApplicationPage, NameAvailability, PartnerPage, Role, UserSummary};
+use appreg_core::{check_name, name_key, name_taken_finding, Template};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
@@ -54,6 +55,29 @@ pub struct ListQuery {
     /// Apps per page, 1 to 200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200, nullable = false)]
     limit: Option<String>,
+    /// Only apps of this template.
+    #[param(value_type = Option<Template>, nullable = false)]
+    template: Option<String>,
+    /// Only apps in this state: `pending`, `published` or `rejected` in Stage or Production (SOD is
+    /// published for every app), or `active` / `deactivated`.
+    #[param(value_type = Option<StateFilter>, inline, nullable = false)]
+    state: Option<String>,
+    /// `true`: the deleted and deactivated apps that can be restored now, with `deleted_at` and
+    /// `restorable_until` (the partner's administrators only).
+    #[param(value_type = Option<bool>, nullable = false)]
+    deleted: Option<String>,
+}
+
+/// The `state` filter of the app list.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum StateFilter {
+    Pending,
+    Published,
+    Rejected,
+    Active,
+    Deactivated,
 }
 
 fn like_escape(s: &str) -> String {
@@ -67,13 +91,15 @@ fn like_escape(s: &str) -> String {
     out
 }
 
-/// The partner's apps by name, paginated by cursor.
+/// The partner's apps by name, paginated by cursor; filtered by name, template and state. With
+/// `deleted=true`, the apps an administrator can restore now instead.
 #[utoipa::path(get, path = "/partners/{partner}/applications", tag = "applications",
     params(("partner" = String, Path, description = "The partner's id"), ListQuery),
     security(("session" = []), ("bearer" = [])),
     responses((status = 200, description = "A page of apps", body = ApplicationPage),
-        (status = 400, description = "The limit or the cursor is not valid"),
+        (status = 400, description = "The limit, the cursor, the template, the state or deleted is not valid"),
         (status = 401, description = "Not signed in"),
+        (status = 403, description = "deleted=true is for the partner's administrators"),
         (status = 404, description = "No such partner, or the caller is not a member")))]
 pub async fn list_apps(
     State(s): State<AppState>,
@@ -81,7 +107,36 @@ pub async fn list_apps(
     Path(pid): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<ApplicationPage>> {
-    member(&s.db, &caller, &pid).await?;
+    let role = member(&s.db, &caller, &pid).await?;
+    // An empty value is not one of the document's values either: 400, like any other.
+    let template = match q.template.as_deref() {
+        None => None,
+        Some(t) => Some(t.parse::<Template>().map_err(ApiError::BadRequest)?.id()),
+    };
+    let state = match q.state.as_deref() {
+        None => None,
+        Some(v @ ("pending" | "published" | "rejected" | "active" | "deactivated")) => Some(v),
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "state must be pending, published, rejected, active or deactivated.".into(),
+            ))
+        }
+    };
+    let deleted = match q.deleted.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "deleted must be true or false.".into(),
+            ))
+        }
+    };
+    if deleted && role != Role::Administrator {
+        return Err(ApiError::Forbidden(
+            "Only your partner's administrators see deleted applications.".into(),
+        ));
+    }
+    let since = deleted.then(deletion::restorable_since);
     let limit: i64 = match q.limit.as_deref() {
         None | Some("") => 50,
         Some(l) => l
@@ -108,7 +163,13 @@ pub async fn list_apps(
         "%{}%",
         like_escape(&name_key(q.query.as_deref().unwrap_or("")))
     );
-    let (page, more) = apps::page(&s.db, &pid, &pattern, (&after_key, &after_id), limit).await?;
+    let filter = Filter {
+        pattern: &pattern,
+        template,
+        state,
+        deleted_since: since.as_deref(),
+    };
+    let (page, more) = apps::page(&s.db, &pid, &filter, (&after_key, &after_id), limit).await?;
     let next_cursor = match page.last() {
         Some((app, key)) if more => Some(hex::encode(format!("{key}\u{0}{}", app.id).as_bytes())),
         _ => None,

@@ -1,11 +1,12 @@
 //! Applications and their client IDs; partners' pages and members.
 
 use super::rows::{AppNameRow, AppRow, ClientIdRow, PartnerRow, UserSummaryRow, APP_COLUMNS};
-use super::{env_state, json, parse, to_json};
+use super::{env_state, json, parse, parse_with, plus_days, to_json};
 use crate::db::{self, Db};
 use crate::error::{ApiError, ApiResult};
 use appreg_core::api::{
-    Application, ClientIds, CreateApplication, EnvState, Environments, UserSummary,
+    AppStatus, Application, ClientIds, CreateApplication, EnvState, Environments, UserSummary,
+    RESTORE_DAYS,
 };
 use appreg_core::{name_key, Capability, Environment};
 use sqlx::AnyConnection;
@@ -42,7 +43,14 @@ pub fn to_app(row: AppRow, ids: &[ClientIdRow]) -> ApiResult<Versioned> {
         stage: state(Environment::Stage)?,
         production: state(Environment::Production)?,
     };
+    let restorable_until = match &row.deleted_at {
+        Some(at) => Some(plus_days("applications.deleted_at", at, RESTORE_DAYS)?),
+        None => None,
+    };
     let app = Application {
+        status: parse_with("applications.status", &row.status, AppStatus::from_id)?,
+        deleted_at: row.deleted_at,
+        restorable_until,
         template: parse("applications.template", &row.template)?,
         app_type: parse("applications.app_type", &row.app_type)?,
         capabilities: json("applications.capabilities", &row.capabilities)?,
@@ -61,9 +69,18 @@ pub fn to_app(row: AppRow, ids: &[ClientIdRow]) -> ApiResult<Versioned> {
     Ok((app, row.version))
 }
 
-/// Loads an application with its version.
+/// Loads an application with its version (not a deleted one).
 pub async fn load(db: &Db, app_id: &str) -> ApiResult<Option<Versioned>> {
-    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1");
+    load_where(db, app_id, "AND status <> 'deleted'").await
+}
+
+/// Loads an application with its version, deleted or not (restoring).
+pub async fn load_any(db: &Db, app_id: &str) -> ApiResult<Option<Versioned>> {
+    load_where(db, app_id, "").await
+}
+
+async fn load_where(db: &Db, app_id: &str, and: &str) -> ApiResult<Option<Versioned>> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1 {and}");
     let Some(row) = sqlx::query_as::<_, AppRow>(&sql)
         .bind(app_id)
         .fetch_optional(db)
@@ -80,27 +97,75 @@ pub async fn load(db: &Db, app_id: &str) -> ApiResult<Option<Versioned>> {
     Ok(Some(to_app(row, &ids)?))
 }
 
-/// One page of a partner's apps whose name key contains `pattern` (a LIKE pattern), after the cursor
-/// `(name_key, id)`: the apps with their name keys, and whether more follow.
+/// Which of a partner's apps a page lists.
+pub struct Filter<'a> {
+    /// A LIKE pattern on the name key.
+    pub pattern: &'a str,
+    pub template: Option<&'a str>,
+    /// `pending`, `published`, `rejected` (in Stage or Production), `active` or `deactivated`.
+    pub state: Option<&'a str>,
+    /// Deleted and deactivated apps deleted after this time (restorable now), instead of the live ones.
+    pub deleted_since: Option<&'a str>,
+}
+
+/// One page of a partner's apps that pass `filter`, after the cursor `(name_key, id)`: the apps with
+/// their name keys, and whether more follow.
 pub async fn page(
     db: &Db,
     pid: &str,
-    pattern: &str,
+    filter: &Filter<'_>,
     after: (&str, &str),
     limit: i64,
 ) -> ApiResult<(Vec<(Application, String)>, bool)> {
-    let sql = format!(
-        "SELECT {APP_COLUMNS} FROM applications WHERE partner_id = $1 AND name_key LIKE $2 ESCAPE '\\' \
-         AND (name_key > $3 OR (name_key = $3 AND id > $4)) ORDER BY name_key, id LIMIT $5"
+    let mut binds: Vec<String> = vec![
+        pid.into(),
+        filter.pattern.into(),
+        after.0.into(),
+        after.1.into(),
+    ];
+    let mut sql = format!(
+        "SELECT {APP_COLUMNS} FROM applications WHERE partner_id = $1 \
+         AND (name_key > $3 OR (name_key = $3 AND id > $4))"
     );
-    let mut rows = sqlx::query_as::<_, AppRow>(&sql)
-        .bind(pid)
-        .bind(pattern)
-        .bind(after.0)
-        .bind(after.1)
-        .bind(limit + 1)
-        .fetch_all(db)
-        .await?;
+    match filter.deleted_since {
+        None => sql.push_str(" AND status <> 'deleted' AND name_key LIKE $2 ESCAPE '\\'"),
+        Some(since) => {
+            binds.push(since.into());
+            sql.push_str(&format!(
+                " AND status <> 'active' AND deleted_at > ${} \
+                 AND COALESCE(deleted_name_key, name_key) LIKE $2 ESCAPE '\\'",
+                binds.len()
+            ));
+        }
+    }
+    if let Some(t) = filter.template {
+        binds.push(t.into());
+        sql.push_str(&format!(" AND template = ${}", binds.len()));
+    }
+    match filter.state {
+        None => {}
+        Some(s @ ("active" | "deactivated")) => {
+            binds.push(s.into());
+            sql.push_str(&format!(" AND status = ${}", binds.len()));
+        }
+        Some(s) => {
+            binds.push(s.into());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM client_ids c WHERE c.application_id = applications.id \
+                 AND c.environment <> 'sod' AND c.state = ${})",
+                binds.len()
+            ));
+        }
+    }
+    sql.push_str(&format!(
+        " ORDER BY name_key, id LIMIT ${}",
+        binds.len() + 1
+    ));
+    let mut q = sqlx::query_as::<_, AppRow>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let mut rows = q.bind(limit + 1).fetch_all(db).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     // One query for the client IDs of the whole page.
@@ -136,7 +201,8 @@ pub async fn page(
 /// The partner's name and number of apps.
 pub async fn partner(db: &Db, pid: &str) -> ApiResult<PartnerRow> {
     Ok(sqlx::query_as::<_, PartnerRow>(
-        "SELECT p.name, (SELECT COUNT(*) FROM applications a WHERE a.partner_id = p.id) AS n FROM partners p WHERE p.id = $1",
+        "SELECT p.name, (SELECT COUNT(*) FROM applications a WHERE a.partner_id = p.id AND a.status <> 'deleted') AS n \
+         FROM partners p WHERE p.id = $1",
     )
     .bind(pid)
     .fetch_one(db)
@@ -251,7 +317,8 @@ pub async fn update(
 ) -> ApiResult<bool> {
     let done = sqlx::query(
         "UPDATE applications SET redirect_urls = $1, post_logout_urls = $2, cors_urls = $3, endpoints = $4, \
-         technical_contact = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+         technical_contact = $5, capabilities = $9, version = version + 1, updated_at = $6 \
+         WHERE id = $7 AND version = $8 AND status = 'active'",
     )
     .bind(to_json(&next.redirect_urls)?)
     .bind(to_json(&next.post_logout_urls)?)
@@ -261,6 +328,7 @@ pub async fn update(
     .bind(now)
     .bind(&next.id)
     .bind(version)
+    .bind(to_json(&next.capabilities)?)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)

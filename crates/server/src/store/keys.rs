@@ -1,7 +1,7 @@
 //! Client secrets (stored as hashes) and certificates (public keys only).
 
-use super::parse;
 use super::rows::{CertificateRow, IdRow, SecretRow};
+use super::{parse, plus_days};
 use crate::db::{self, is_unique_violation, Db};
 use crate::error::ApiResult;
 use appreg_core::api::{Certificate, SecretInfo};
@@ -99,8 +99,14 @@ pub async fn revoke_secret(conn: &mut AnyConnection, app_id: &str, id: &str) -> 
 }
 
 fn certificate(r: CertificateRow) -> ApiResult<Certificate> {
+    let expires_at = match r.expires_at {
+        Some(at) => at,
+        None => plus_days("certificates.created_at", &r.created_at, 365)?,
+    };
     Ok(Certificate {
         environment: parse("certificates.environment", &r.environment)?,
+        description: r.description,
+        expires_at,
         id: r.id,
         public_key_pem: r.public_key_pem,
         created_at: r.created_at,
@@ -111,7 +117,7 @@ fn certificate(r: CertificateRow) -> ApiResult<Certificate> {
 
 pub async fn certificates(db: &Db, app_id: &str) -> ApiResult<Vec<Certificate>> {
     sqlx::query_as::<_, CertificateRow>(
-        "SELECT id, environment, public_key_pem, created_at FROM certificates \
+        "SELECT id, environment, public_key_pem, created_at, description, expires_at FROM certificates \
          WHERE application_id = $1 ORDER BY environment",
     )
     .bind(app_id)
@@ -134,23 +140,33 @@ pub async fn has_certificate(db: &Db, app_id: &str, env: Environment) -> ApiResu
     Ok(row.is_some())
 }
 
+/// A new certificate's row.
+pub struct NewCertificateRow<'a> {
+    pub id: &'a str,
+    pub app_id: &'a str,
+    pub environment: Environment,
+    pub public_pem: &'a str,
+    pub description: &'a str,
+    pub created_at: &'a str,
+    pub expires_at: &'a str,
+}
+
 /// Stores a certificate; the insert error is returned as is (a unique violation: one per environment).
 pub async fn insert_certificate(
     conn: &mut AnyConnection,
-    id: &str,
-    app_id: &str,
-    env: Environment,
-    public_pem: &str,
-    now: &str,
+    c: &NewCertificateRow<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO certificates (id, application_id, environment, public_key_pem, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO certificates (id, application_id, environment, public_key_pem, description, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(id)
-    .bind(app_id)
-    .bind(env.id())
-    .bind(public_pem)
-    .bind(now)
+    .bind(c.id)
+    .bind(c.app_id)
+    .bind(c.environment.id())
+    .bind(c.public_pem)
+    .bind(c.description)
+    .bind(c.created_at)
+    .bind(c.expires_at)
     .execute(conn)
     .await
     .map(|_| ())

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod credentials;
+pub mod deletion;
 pub mod keys;
 pub mod publishing;
 pub mod rows;
@@ -59,4 +60,11 @@ pub fn parse_with<T>(
 ) -> ApiResult<T> {
     from_id(value)
         .ok_or_else(|| ApiError::Internal(format!("column {column}: unknown value {value:?}")))
+}
+
+/// A stored RFC 3339 timestamp plus `days`; text that is not a timestamp is a 500.
+pub fn plus_days(column: &str, at: &str, days: i64) -> ApiResult<String> {
+    let t = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| ApiError::Internal(format!("column {column}: {e}")))?;
+    Ok(crate::db::fmt_time(t + time::Duration::days(days)))
 }

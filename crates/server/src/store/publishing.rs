@@ -46,6 +46,16 @@ pub async fn of_app(db: &Db, app_id: &str) -> ApiResult<Vec<PublishRequest>> {
     list(db, "r.application_id", app_id).await
 }
 
+/// Whether the app has any publish request (app managers may then read it).
+pub async fn any_for_app(db: &Db, app_id: &str) -> ApiResult<bool> {
+    let row =
+        sqlx::query("SELECT 1 AS one FROM publish_requests WHERE application_id = $1 LIMIT 1")
+            .bind(app_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// Every publish request in a state, oldest first (the app manager's queue).
 pub async fn in_state(db: &Db, state: EnvState) -> ApiResult<Vec<PublishRequest>> {
     list(db, "r.state", state.id()).await

@@ -23,11 +23,16 @@ pub struct AppRow {
     pub endpoints: String,
     pub version: i64,
     pub created_at: String,
+    /// `active`, `deactivated` or `deleted` (migration 0005).
+    pub status: String,
+    /// When it was deleted or deactivated; NULL while active.
+    pub deleted_at: Option<String>,
 }
 
 /// The columns of [`AppRow`], for `SELECT`.
 pub const APP_COLUMNS: &str = "id, partner_id, name, name_key, template, app_type, capabilities, \
-     technical_contact, redirect_urls, post_logout_urls, cors_urls, endpoints, version, created_at";
+     technical_contact, redirect_urls, post_logout_urls, cors_urls, endpoints, version, created_at, \
+     status, deleted_at";
 
 /// `client_ids`: one per app and environment.
 #[derive(Debug, FromRow)]
@@ -75,6 +80,9 @@ pub struct CertificateRow {
     pub environment: String,
     pub public_key_pem: String,
     pub created_at: String,
+    pub description: String,
+    /// NULL for certificates from before expiry existed: they expire a year after their creation.
+    pub expires_at: Option<String>,
 }
 
 /// A publish request with its app's name.

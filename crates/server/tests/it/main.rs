@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod cli;
 mod common;
+mod console;
 mod lifecycle;
 mod openapi;
 mod scale;
