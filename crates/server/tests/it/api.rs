@@ -73,9 +73,7 @@ async fn sign_in_me_and_sign_out() {
         t.get(&who, "/api/v1/me").await.body["user"]["name"],
         "Dev Developer"
     );
-    let r = t
-        .send(&who, Method::DELETE, "/api/v1/session", None, &[])
-        .await;
+    let r = t.delete(&who, "/api/v1/session").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = t.get(&who, "/api/v1/me").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -154,15 +152,7 @@ async fn api_tokens_work_without_csrf_header_and_can_be_revoked() {
         list.body[0].get("token").is_none(),
         "the token is shown only once"
     );
-    let r = t
-        .send(
-            &who,
-            Method::DELETE,
-            &format!("/api/v1/tokens/{id}"),
-            None,
-            &[],
-        )
-        .await;
+    let r = t.delete(&who, &format!("/api/v1/tokens/{id}")).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(
         t.get(&bearer, "/api/v1/me").await.status,

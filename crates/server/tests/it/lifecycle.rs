@@ -163,9 +163,7 @@ async fn secrets_are_shown_once_and_at_most_two_live_per_environment() {
         .all(|s| s.get("secret").is_none()));
     // Revoke one: a new one fits again.
     let sid = a.body["id"].as_str().unwrap();
-    let r = t
-        .send(&who, Method::DELETE, &format!("{path}/{sid}"), None, &[])
-        .await;
+    let r = t.delete(&who, &format!("{path}/{sid}")).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(
         t.post(&who, &path, json!({"environment": "sod"}))
@@ -181,9 +179,7 @@ async fn secrets_are_shown_once_and_at_most_two_live_per_environment() {
         )
         .await;
     assert_eq!(r.rules(), ["SECRET-EXPIRY"]);
-    let r = t
-        .send(&who, Method::DELETE, &format!("{path}/{sid}"), None, &[])
-        .await;
+    let r = t.delete(&who, &format!("{path}/{sid}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -244,9 +240,7 @@ async fn certificates_generated_or_uploaded_one_per_environment() {
     assert_eq!(r.rules(), ["CERT-KEY"]);
     let cid = list.body[0]["id"].as_str().unwrap();
     assert_eq!(
-        t.send(&who, Method::DELETE, &format!("{path}/{cid}"), None, &[])
-            .await
-            .status,
+        t.delete(&who, &format!("{path}/{cid}")).await.status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(

@@ -759,9 +759,7 @@ async fn https_public_url_gives_a_secure_host_cookie_and_hsts() {
         StatusCode::UNAUTHORIZED
     );
     // Signing out clears the __Host- cookie with the same attributes.
-    let r = t
-        .send(&who, Method::DELETE, "/api/v1/session", None, &[])
-        .await;
+    let r = t.delete(&who, "/api/v1/session").await;
     let cleared = set_cookie(&r);
     assert!(
         cleared.starts_with("__Host-appreg_session=;") && cleared.contains("Max-Age=0"),
@@ -924,26 +922,14 @@ async fn sessions_are_listed_and_other_sessions_ended() {
     // Another user cannot end my session: 404, and it still works.
     let intruder = t.sign_in("other@demo.test").await;
     let r = t
-        .send(
-            &intruder,
-            Method::DELETE,
-            &format!("/api/v1/sessions/{phone_id}"),
-            None,
-            &[],
-        )
+        .delete(&intruder, &format!("/api/v1/sessions/{phone_id}"))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.is_problem());
     assert_eq!(t.get(&phone, "/api/v1/me").await.status, StatusCode::OK);
     // I can: that session is 401 from then on; mine still works.
     let r = t
-        .send(
-            &laptop,
-            Method::DELETE,
-            &format!("/api/v1/sessions/{phone_id}"),
-            None,
-            &[],
-        )
+        .delete(&laptop, &format!("/api/v1/sessions/{phone_id}"))
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -952,22 +938,14 @@ async fn sessions_are_listed_and_other_sessions_ended() {
     );
     assert_eq!(t.get(&laptop, "/api/v1/me").await.status, StatusCode::OK);
     let r = t
-        .send(
-            &laptop,
-            Method::DELETE,
-            &format!("/api/v1/sessions/{phone_id}"),
-            None,
-            &[],
-        )
+        .delete(&laptop, &format!("/api/v1/sessions/{phone_id}"))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // "End all other sessions": two more devices end, this one stays, other users are untouched.
     let tablet = t.sign_in("dev@demo.test").await;
     let desktop = t.sign_in("dev@demo.test").await;
-    let r = t
-        .send(&laptop, Method::DELETE, "/api/v1/sessions", None, &[])
-        .await;
+    let r = t.delete(&laptop, "/api/v1/sessions").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     for gone in [&tablet, &desktop] {
         assert_eq!(
@@ -981,9 +959,7 @@ async fn sessions_are_listed_and_other_sessions_ended() {
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     // Cookie rules apply (CSRF header), and an API token cannot see or end sessions.
     let bare = As::CookieNoCsrf(cookie_of(&laptop));
-    let r = t
-        .send(&bare, Method::DELETE, "/api/v1/sessions", None, &[])
-        .await;
+    let r = t.delete(&bare, "/api/v1/sessions").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let token = t
         .post(&laptop, "/api/v1/tokens", json!({"name": "ci"}))
@@ -998,9 +974,7 @@ async fn sessions_are_listed_and_other_sessions_ended() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        t.send(&bearer, Method::DELETE, "/api/v1/sessions", None, &[])
-            .await
-            .status,
+        t.delete(&bearer, "/api/v1/sessions").await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(t.get(&laptop, "/api/v1/me").await.status, StatusCode::OK);

@@ -186,6 +186,9 @@ impl TestApp {
     pub async fn get(&self, who: &As, path: &str) -> Reply {
         self.send(who, Method::GET, path, None, &[]).await
     }
+    pub async fn delete(&self, who: &As, path: &str) -> Reply {
+        self.send(who, Method::DELETE, path, None, &[]).await
+    }
     pub async fn post(&self, who: &As, path: &str, body: Value) -> Reply {
         self.send(who, Method::POST, path, Some(body), &[]).await
     }
