@@ -62,6 +62,11 @@ pub const GROUPS: &[Group] = &[
         intro: "",
     },
     Group {
+        prefix: "TOKEN",
+        title: "API tokens",
+        intro: "",
+    },
+    Group {
         prefix: "PAYLOAD",
         title: "Requests",
         intro: "",
@@ -145,6 +150,8 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
         CertKey => ("error", "An uploaded key is not an RSA public key of at least 2,048 bits in PEM form, or is a private key (server)."),
         CertDescription => ("error", "A certificate's description is at most 200 characters."),
         CertExpiry => ("error", "A certificate is valid for 1 to 730 days."),
+        TokenName => ("error", "An API token's name is 1 to 100 characters as sent, and not only white space."),
+        TokenExpiry => ("error", "An API token lives 1 to 365 days."),
         Payload => ("error", "The request body or registration file is not valid JSON of the expected shape."),
     }
 }

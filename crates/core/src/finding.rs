@@ -113,6 +113,10 @@ rules! {
     CertDescription = "CERT-DESCRIPTION",
     /// A certificate is valid for 1 to 730 days (24 months).
     CertExpiry = "CERT-EXPIRY",
+    /// An API token's name is 1 to 100 characters, not only white space.
+    TokenName = "TOKEN-NAME",
+    /// An API token lives 1 to 365 days.
+    TokenExpiry = "TOKEN-EXPIRY",
     /// A request body or registration file is not valid JSON of the expected shape.
     Payload = "PAYLOAD",
 }

@@ -2,8 +2,8 @@
 //! CERT-DESCRIPTION) and publish requests (PUBLISH-*).
 
 use crate::api::{
-    FieldError, NewCertificateRequest, NewPublishRequest, NewSecretRequest, MAX_CERTIFICATE_DAYS,
-    MAX_SECRET_DAYS,
+    FieldError, NewApiToken, NewCertificateRequest, NewPublishRequest, NewSecretRequest,
+    MAX_CERTIFICATE_DAYS, MAX_SECRET_DAYS, MAX_TOKEN_DAYS,
 };
 use crate::field::FieldPath;
 use crate::finding::{Check, Finding, Rule};
@@ -100,4 +100,29 @@ pub fn check_reject_reason(input: &str) -> Check {
         ));
     }
     Check::new(input, Some(reason.to_string()), findings)
+}
+
+/// TOKEN-NAME and TOKEN-EXPIRY. The name is stored trimmed; its length is counted as sent (what the
+/// API document's `maxLength` says).
+pub fn check_token_request(req: &NewApiToken) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if req.name.trim().is_empty() || req.name.chars().count() > 100 {
+        out.push(field_error(
+            FieldPath::Name,
+            &Finding::error(
+                Rule::TokenName,
+                "Give the token a name of 1 to 100 characters.",
+            ),
+        ));
+    }
+    if !(1..=MAX_TOKEN_DAYS).contains(&req.expires_in_days) {
+        out.push(field_error(
+            FieldPath::ExpiresInDays,
+            &Finding::error(
+                Rule::TokenExpiry,
+                format!("expires_in_days must be 1 to {MAX_TOKEN_DAYS}."),
+            ),
+        ));
+    }
+    out
 }

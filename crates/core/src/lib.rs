@@ -27,7 +27,7 @@ pub use field::{FieldPath, UrlList};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
 pub use keys_and_publishing::{
     check_certificate_request, check_publish_request, check_reject_reason, check_secret_request,
-    MAX_PUBLISH_TEXT, MAX_SECRET_DESCRIPTION,
+    check_token_request, MAX_PUBLISH_TEXT, MAX_SECRET_DESCRIPTION,
 };
 pub use matcher::{match_redirect, MatchOutcome};
 pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CHARS};

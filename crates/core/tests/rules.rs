@@ -1,14 +1,14 @@
 //! Every rule ID of rules.md with at least one input it flags and one near-miss it does not.
 
 use appreg_core::api::{
-    CreateApplication, Endpoint, Endpoints, NewCertificateRequest, NewPublishRequest,
+    CreateApplication, Endpoint, Endpoints, NewApiToken, NewCertificateRequest, NewPublishRequest,
     NewSecretRequest,
 };
 use appreg_core::{
     check_capabilities, check_certificate_request, check_contact_email, check_cors_list,
     check_endpoint_url, check_name, check_publish_request, check_redirect_list,
-    check_reject_reason, check_secret_request, name_taken, validate_registration, AppType,
-    Environment, Rule, Severity, Template,
+    check_reject_reason, check_secret_request, check_token_request, name_taken,
+    validate_registration, AppType, Environment, Rule, Severity, Template,
 };
 use std::collections::BTreeSet;
 
@@ -29,6 +29,8 @@ enum Kind {
     Reject,
     /// `DAYS|TEXT`: a new certificate request (generated key).
     Cert,
+    /// `DAYS|TEXT`: a new API token (TEXT may be `x*N`).
+    Token,
     /// `TEMPLATE|CAP,CAP`: the capabilities after a change.
     Capabilities,
 }
@@ -542,6 +544,20 @@ fn cases() -> Vec<Case> {
             near_miss: &["365|x*200"],
         },
         Case {
+            rule: Rule::TokenName,
+            severity: E,
+            kind: Token,
+            flagged: &["90|", "90|   ", "90|x*101"],
+            near_miss: &["90|ci", "90|x*100"],
+        },
+        Case {
+            rule: Rule::TokenExpiry,
+            severity: E,
+            kind: Token,
+            flagged: &["0|ci", "366|ci"],
+            near_miss: &["1|ci", "365|ci"],
+        },
+        Case {
             rule: Rule::CertExpiry,
             severity: E,
             kind: Cert,
@@ -690,6 +706,18 @@ fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
                     expires_in_days: days.parse().unwrap(),
                 };
                 field_pairs(&check_secret_request(&req))
+            })
+            .collect(),
+        Token => inputs
+            .iter()
+            .map(|s| {
+                let (days, text) = s.split_once('|').unwrap();
+                let req = NewApiToken {
+                    name: expand(text),
+                    expires_in_days: days.parse().unwrap(),
+                    scope: Default::default(),
+                };
+                field_pairs(&check_token_request(&req))
             })
             .collect(),
         Cert => inputs
