@@ -8,7 +8,8 @@
 use appreg_core::api::{
     Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
     NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
-    Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, UserSummary,
+    Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, StartCoding,
+    UserSummary,
 };
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
@@ -224,15 +225,35 @@ pub async fn end_session(id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `GET /api/v1/partners/{partner}/applications`
+/// What the partner page asks the app list for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppQuery {
+    /// Part of the name.
+    pub query: String,
+    /// A template id, or empty for all.
+    pub template: String,
+    /// `pending`, `published`, `rejected`, `active`, `deactivated`, or empty for all.
+    pub state: String,
+    /// The apps an administrator can restore, instead of the live ones.
+    pub deleted: bool,
+}
+
+/// `GET /api/v1/partners/{partner}/applications?query=&template=&state=&deleted=&cursor=`: one page.
 pub async fn applications(
     partner: &str,
+    q: &AppQuery,
     cursor: Option<&str>,
 ) -> Result<ApplicationPage, ApiError> {
-    let mut path = format!("/partners/{}/applications?limit=100", enc(partner));
-    if let Some(c) = cursor {
-        path.push_str("&cursor=");
-        path.push_str(&enc(c));
+    let mut path = format!("/partners/{}/applications?limit=50", enc(partner));
+    let params = [
+        ("query", q.query.trim()),
+        ("template", q.template.as_str()),
+        ("state", q.state.as_str()),
+        ("deleted", if q.deleted { "true" } else { "" }),
+        ("cursor", cursor.unwrap_or("")),
+    ];
+    for (k, v) in params.into_iter().filter(|(_, v)| !v.is_empty()) {
+        path.push_str(&format!("&{k}={}", enc(v)));
     }
     decode(&request("GET", path, vec![], None).await?)
 }
@@ -284,6 +305,31 @@ pub async fn patch_application(
     let path = format!("/applications/{}", enc(app));
     let resp = request("PATCH", path, headers, json(patch)).await?;
     Ok((decode(&resp)?, resp.etag))
+}
+
+/// `DELETE /api/v1/applications/{app}` with `If-Match`: deleted, or deactivated once published beyond SOD.
+pub async fn delete_application(app: &str, etag: &str) -> Result<(), ApiError> {
+    let headers = vec![("If-Match", etag.to_string())];
+    request(
+        "DELETE",
+        format!("/applications/{}", enc(app)),
+        headers,
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `POST /api/v1/applications/{app}/restore` (the partner's administrators, within 30 days).
+pub async fn restore_application(app: &str) -> Result<Application, ApiError> {
+    let path = format!("/applications/{}/restore", enc(app));
+    decode(&request("POST", path, vec![], None).await?)
+}
+
+/// `GET /api/v1/applications/{app}/start-coding`
+pub async fn start_coding(app: &str) -> Result<StartCoding, ApiError> {
+    let path = format!("/applications/{}/start-coding", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
 }
 
 /// `POST /api/v1/applications/{app}/secrets`

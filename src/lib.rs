@@ -9,14 +9,17 @@
 //! `appreg_core`.
 
 pub mod api;
+pub mod confirm;
 pub mod draft;
 pub mod embed;
+pub mod list_editor;
 pub mod outbox;
 pub mod pages;
 pub mod routes;
 pub mod shell;
 pub mod state;
 pub mod store;
+pub mod time;
 pub mod ui;
 pub mod wizard;
 

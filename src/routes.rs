@@ -13,8 +13,8 @@ pub enum Route {
     Wizard(Step),
     /// The success page after creation.
     Created(String),
-    /// The app page.
-    App(String),
+    /// The app console at one of its sections.
+    App(String, Section),
     /// The app manager's queue of pending publish requests.
     Reviews,
     /// My sessions (the user menu).
@@ -33,7 +33,9 @@ impl Route {
             (Some("apps"), Some(id), Some("created")) if !id.is_empty() => {
                 Route::Created(id.to_string())
             }
-            (Some("apps"), Some(id), _) if !id.is_empty() => Route::App(id.to_string()),
+            (Some("apps"), Some(id), section) if !id.is_empty() => {
+                Route::App(id.to_string(), Section::from_slug(section.unwrap_or("")))
+            }
             (Some("publish-requests"), _, _) => Route::Reviews,
             (Some("sessions"), _, _) => Route::Sessions,
             _ => Route::Home,
@@ -45,25 +47,68 @@ impl Route {
             Route::Home => "#/".into(),
             Route::Wizard(step) => format!("#/new/{}", step.slug()),
             Route::Created(id) => format!("#/apps/{id}/created"),
-            Route::App(id) => format!("#/apps/{id}"),
+            Route::App(id, Section::Overview) => format!("#/apps/{id}"),
+            Route::App(id, s) => format!("#/apps/{id}/{}", s.slug()),
             Route::Reviews => "#/publish-requests".into(),
             Route::Sessions => "#/sessions".into(),
         }
     }
-
-    /// A section of the app page (`#/apps/{id}/{section}`), for the success page's links.
-    pub fn app_section(id: &str, section: &str) -> String {
-        format!("#/apps/{id}/{section}")
-    }
 }
 
-/// The section of the app page the address asks for (`#/apps/{id}/{section}`).
-pub fn current_section() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let mut parts = hash.trim_start_matches("#/").split('/');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("apps"), Some(_), Some(s)) if !s.is_empty() && s != "created" => Some(s.to_string()),
-        _ => None,
+/// The sections of the app console (`#/apps/{id}/{section}`), in the order of its navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Authentication,
+    Integration,
+    Keys,
+    Publishing,
+    Settings,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Overview,
+        Section::Authentication,
+        Section::Integration,
+        Section::Keys,
+        Section::Publishing,
+        Section::Settings,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Section::Overview => "overview",
+            Section::Authentication => "authentication",
+            Section::Integration => "integration",
+            Section::Keys => "keys",
+            Section::Publishing => "publishing",
+            Section::Settings => "settings",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Overview => "Overview",
+            Section::Authentication => "Authentication",
+            Section::Integration => "Integration",
+            Section::Keys => "Keys",
+            Section::Publishing => "Publishing",
+            Section::Settings => "Settings",
+        }
+    }
+
+    /// A section by its slug; the older addresses (`urls`, `secrets`, `certificates`, `publish`,
+    /// `app-store`) still lead to the section that now holds them, anything else to the overview.
+    pub fn from_slug(slug: &str) -> Section {
+        match slug {
+            "authentication" | "urls" => Section::Authentication,
+            "integration" | "endpoints" => Section::Integration,
+            "keys" | "secrets" | "certificates" => Section::Keys,
+            "publishing" | "publish" | "app-store" => Section::Publishing,
+            "settings" => Section::Settings,
+            _ => Section::Overview,
+        }
     }
 }
 

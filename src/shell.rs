@@ -3,7 +3,7 @@
 //! page the route asks for.
 
 use crate::draft::Step;
-use crate::routes::Route;
+use crate::routes::{Route, Section};
 use crate::state::{use_ctx, Config, CreateStatus, Ctx};
 use crate::{api, pages, ui, wizard};
 use leptos::prelude::*;
@@ -63,6 +63,8 @@ fn Shell() -> impl IntoView {
     // The page to show; every wizard step is one page, so the wizard keeps its state between steps.
     let page = Memo::new(move |_| match route.get() {
         Route::Wizard(_) => Route::Wizard(Step::Template),
+        // Every section of one app is one page: the console keeps the app between sections.
+        Route::App(id, _) => Route::App(id, Section::Overview),
         r => r,
     });
     let (user, partner) = (ctx.user(), ctx.partner());
@@ -128,7 +130,7 @@ fn Shell() -> impl IntoView {
             Route::Home => view! { <pages::PartnerPage /> }.into_any(),
             Route::Wizard(_) => view! { <wizard::Wizard /> }.into_any(),
             Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
-            Route::App(id) => view! { <pages::AppPage id=id /> }.into_any(),
+            Route::App(id, _) => view! { <pages::AppPage id=id /> }.into_any(),
             Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
             Route::Sessions => view! { <pages::Sessions /> }.into_any(),
         }}
@@ -136,12 +138,12 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// The portal's name: the page's `<h1>` when the SPA owns the page (each page's own title is an `<h2>`);
-/// inside a host page, whose heading outline it joins, plain text.
+/// The portal's name: a link home when the SPA owns the page (each page's own title is its one
+/// `<h1>`); inside a host page, plain text.
 #[component]
 fn Brand() -> impl IntoView {
     if use_ctx().standalone() {
-        view! { <h1 class="brand">"Developer Portal"</h1> }.into_any()
+        view! { <a class="brand" href=Route::Home.href()>"Developer Portal"</a> }.into_any()
     } else {
         view! { <strong class="brand">"Developer Portal"</strong> }.into_any()
     }

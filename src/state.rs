@@ -9,6 +9,16 @@ use crate::{embed, store, ui};
 use appreg_core::api::{Application, CreateApplication, Me, PartnerMembership};
 use leptos::prelude::*;
 
+const LEAVE_WARNING: &str =
+    "The client secret on this page is shown only once. Leave without copying it?";
+
+/// Asks the user whether to leave a page that shows a secret.
+fn confirm_leaving() -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(LEAVE_WARNING).ok())
+        .unwrap_or(true)
+}
+
 /// How the SPA was started: from the host element's `data-api-base` and `data-partner`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
@@ -42,6 +52,8 @@ pub struct Ctx {
     created: RwSignal<Option<Application>>,
     status: RwSignal<CreateStatus>,
     online: RwSignal<bool>,
+    /// Something on screen would be lost by leaving (a secret shown once): leaving asks first.
+    guard: RwSignal<bool>,
     host: StoredValue<Option<web_sys::Element>, LocalStorage>,
 }
 
@@ -86,6 +98,7 @@ impl Ctx {
                 CreateStatus::Queued
             }),
             online: RwSignal::new(outbox::online()),
+            guard: RwSignal::new(false),
             host: StoredValue::new_local(host),
         };
         ctx.watch();
@@ -124,10 +137,24 @@ impl Ctx {
         });
 
         let route = self.route;
+        let guard = self.guard;
         let hash = window_event_listener(leptos::ev::hashchange, move |_| {
             let r = routes::current_route();
-            if route.get_untracked() != r {
-                route.set(r);
+            if route.get_untracked() == r {
+                return;
+            }
+            if guard.get_untracked() && !confirm_leaving() {
+                // Stay: the address goes back to where the user still is.
+                routes::write_route(&route.get_untracked(), true);
+                return;
+            }
+            guard.set(false);
+            route.set(r);
+        });
+        let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if guard.get_untracked() {
+                ev.prevent_default();
+                ev.set_return_value(LEAVE_WARNING);
             }
         });
         let on = window_event_listener(leptos::ev::online, move |_| {
@@ -137,6 +164,7 @@ impl Ctx {
         let off = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
         on_cleanup(move || {
             hash.remove();
+            unload.remove();
             on.remove();
             off.remove();
         });
@@ -184,6 +212,13 @@ impl Ctx {
     }
 
     // -- What the views change. ----------------------------------------------------------------
+
+    /// Leaving asks first while `on` (a secret is on screen and shown only once).
+    pub fn guard_leaving(&self, on: bool) {
+        if self.guard.get_untracked() != on {
+            self.guard.set(on);
+        }
+    }
 
     pub fn navigate(&self, route: Route) {
         routes::write_route(&route, false);

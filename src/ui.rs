@@ -29,9 +29,9 @@ pub fn Findings(
                             .map(|f| {
                                 view! {
                                     <li class=f.severity.as_str() data-rule=f.rule.id()>
-                                        <span class="rule">{f.rule.id()}</span>
-                                        " "
                                         {f.message}
+                                        " "
+                                        <span class="rule">"("{f.rule.id()}")"</span>
                                     </li>
                                 }
                             })
@@ -211,7 +211,7 @@ fn write_boxed<I: 'static, O: 'static>(run: BoxAction<I, O>) -> Action<I, O> {
 }
 
 /// Moves the focus to a page's heading once it is drawn (and again when it is drawn anew).
-pub fn focus_on_mount(node: NodeRef<html::H2>) {
+pub fn focus_on_mount(node: NodeRef<html::H1>) {
     Effect::new(move |_| {
         if let Some(h) = node.get() {
             let _ = h.focus();

@@ -1,6 +1,8 @@
 //! The app manager's review queue: pending publish requests with Approve and Reject.
 
 use crate::api::{self, ApiError};
+use crate::routes::{Route, Section};
+use crate::time::Time;
 use crate::ui::{self, focus_on_mount, loaded, Shape};
 use appreg_core::check_reject_reason;
 use leptos::html;
@@ -33,11 +35,11 @@ pub fn PublishQueue() -> impl IntoView {
             refresh.update(|n| *n += 1);
         }
     });
-    let heading = NodeRef::<html::H2>::new();
+    let heading = NodeRef::<html::H1>::new();
     focus_on_mount(heading);
     view! {
         <section class="reviews" aria-labelledby="reviews-title">
-            <h2 id="reviews-title" tabindex="-1" node_ref=heading>"Publish requests"</h2>
+            <h1 id="reviews-title" tabindex="-1" node_ref=heading>"Publish requests"</h1>
             <p class="hint">"Pending requests, oldest first. Approving publishes that version of the app to the environment; rejecting needs a reason the partner will see."</p>
             <p role="status" id="review-status">
                 {move || match decided.get() {
@@ -61,7 +63,9 @@ pub fn PublishQueue() -> impl IntoView {
                                     <p>
                                         <strong>{r.application_name.clone()}</strong>
                                         " → "{r.environment.title()}
-                                        <span class="muted">" · requested "{r.created_at.clone()}</span>
+                                        <span class="muted">" · requested "<Time iso=r.created_at.clone() /></span>
+                                        " "
+                                        <a class="open-app" href=Route::App(r.application_id.clone(), Section::Publishing).href() aria-label=format!("Open {}", r.application_name)>"Open the app"</a>
                                     </p>
                                     {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
                                     <label for=for_id>"Reason for rejecting " {label.clone()}</label>

@@ -21,11 +21,11 @@ pub fn Sessions() -> impl IntoView {
             r
         }
     });
-    let heading = NodeRef::<html::H2>::new();
+    let heading = NodeRef::<html::H1>::new();
     focus_on_mount(heading);
     view! {
         <section class="sessions" aria-labelledby="sessions-title">
-            <h2 id="sessions-title" tabindex="-1" node_ref=heading>"Sessions"</h2>
+            <h1 id="sessions-title" tabindex="-1" node_ref=heading>"Sessions"</h1>
             <p class="hint">"Where you are signed in. End any session you do not recognise."</p>
             <ul class="plain" id="session-list">
                 {loaded(list, Shape::Item, "Loading…", move |items| {

@@ -32,7 +32,7 @@ pub fn SignIn() -> impl IntoView {
         Some(Err(e)) => Some(e.message()),
         _ => None,
     };
-    let heading = NodeRef::<html::H2>::new();
+    let heading = NodeRef::<html::H1>::new();
     focus_on_mount(heading);
     view! {
         <form
@@ -42,7 +42,7 @@ pub fn SignIn() -> impl IntoView {
                 submit.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked() });
             }
         >
-            <h2 tabindex="-1" node_ref=heading>"Sign in to the Developer Portal"</h2>
+            <h1 tabindex="-1" node_ref=heading>"Sign in to the Developer Portal"</h1>
             <label for="sign-in-email">"Email"</label>
             <input
                 id="sign-in-email"

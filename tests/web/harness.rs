@@ -104,10 +104,16 @@ impl Mounted {
     }
 
     pub(crate) fn value(&self, sel: &str) -> String {
-        self.q(sel)
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-            .map(|i| i.value())
-            .unwrap_or_default()
+        let Some(e) = self.q(sel) else {
+            return String::new();
+        };
+        match e.dyn_into::<HtmlInputElement>() {
+            Ok(i) => i.value(),
+            Err(e) => e
+                .dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default(),
+        }
     }
 
     pub(crate) fn disabled(&self, sel: &str) -> bool {

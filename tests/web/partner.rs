@@ -40,8 +40,19 @@ async fn sign_in_sends_the_csrf_header_and_opens_the_partner_page() {
     assert!(m.q("#app-tiles").is_none());
     assert_eq!(m.all("#app-list tbody tr").len(), 12);
     m.type_into("#app-filter", "app 1").await;
-    // "p2 app 1", "p2 app 10", "p2 app 11"
+    // The server searches: "p2 app 1", "p2 app 10", "p2 app 11".
+    for _ in 0..100 {
+        if m.all("#app-list tbody tr").len() == 3 {
+            break;
+        }
+        sleep(10).await;
+    }
     assert_eq!(m.all("#app-list tbody tr").len(), 3);
+    let searched = server.requests("GET", "/api/v1/partners/p2/applications");
+    assert!(
+        searched.iter().any(|r| r.url.contains("query=app%201")),
+        "{searched:?}"
+    );
     // Sign out: DELETE with the CSRF header.
     server.signed_in.set(false);
     m.click("header .link").await;

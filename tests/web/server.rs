@@ -58,6 +58,8 @@ pub(crate) fn application(id: &str, body: &CreateApplication) -> Application {
         status: Default::default(),
         deleted_at: None,
         restorable_until: None,
+        error_emails: Default::default(),
+        keys_expire_at: None,
     }
 }
 
@@ -83,6 +85,13 @@ pub(crate) fn existing(n: usize, partner: &str) -> ApplicationPage {
         items,
         next_cursor: None,
     }
+}
+
+/// The server's name search (`query`), as the real list does it.
+fn searched(mut page: ApplicationPage, url: &str) -> ApplicationPage {
+    let q = query_param(url, "query").to_lowercase();
+    page.items.retain(|a| a.name.to_lowercase().contains(&q));
+    page
 }
 
 pub(crate) fn ok<T: serde::Serialize>(status: u16, v: &T) -> HttpResponse {
@@ -160,8 +169,12 @@ impl Server {
                     etag: None,
                 }
             }
-            ("GET", "/partners/p1/applications") => ok(200, &existing(self.apps.get(), "p1")),
-            ("GET", "/partners/p2/applications") => ok(200, &existing(12, "p2")),
+            ("GET", "/partners/p1/applications") => {
+                ok(200, &searched(existing(self.apps.get(), "p1"), &req.url))
+            }
+            ("GET", "/partners/p2/applications") => {
+                ok(200, &searched(existing(12, "p2"), &req.url))
+            }
             ("GET", "/partners/p1/applications/name-available") => {
                 let name = query_param(&req.url, "name");
                 let taken = name.eq_ignore_ascii_case("Taken App");
@@ -231,6 +244,7 @@ impl Server {
                     },
                 );
                 app.cors_urls = patch.cors_urls.unwrap_or_default();
+                app.post_logout_urls = patch.post_logout_urls.unwrap_or_default();
                 let mut r = ok(200, &app);
                 r.etag = Some("\"v2\"".into());
                 r

@@ -99,6 +99,28 @@ impl Endpoints {
     }
 }
 
+/// "Send error e-mails": whether integration errors are mailed, and to whom. Only templates with
+/// integration endpoints (Mirroring, ERP sync and quote) may switch it on or list recipients
+/// (EP-ERROR-EMAIL); at most [`MAX_ERROR_EMAIL_RECIPIENTS`] distinct addresses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErrorEmails {
+    pub send: bool,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+}
+
+impl ErrorEmails {
+    /// Off, with no recipients: what every app starts with.
+    pub fn is_off(&self) -> bool {
+        !self.send && self.recipients.is_empty()
+    }
+}
+
+/// At most this many error e-mail recipients per app.
+pub const MAX_ERROR_EMAIL_RECIPIENTS: usize = 10;
+
 /// The wizard's payload (`POST /api/v1/partners/{partner}/applications`) and the file format of
 /// `appreg validate`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +213,13 @@ pub struct Application {
     /// Until when an administrator may restore it; null while active.
     #[serde(default)]
     pub restorable_until: Option<String>,
+    /// "Send error e-mails" of an integration app; off with no recipients elsewhere.
+    #[serde(default)]
+    pub error_emails: ErrorEmails,
+    /// The earliest `expires_at` among the app's client secrets and certificates; null when it has
+    /// none.
+    #[serde(default)]
+    pub keys_expire_at: Option<String>,
 }
 
 /// Whether an app is in use, deactivated or deleted.
@@ -275,6 +304,9 @@ pub struct ApplicationPatch {
     /// The full set of capabilities after the change (APP-CAPABILITY: only what the template allows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<Capability>>,
+    /// "Send error e-mails" as a whole (EP-ERROR-EMAIL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_emails: Option<ErrorEmails>,
 }
 
 /// `POST /api/v1/applications/{app}/secrets`

@@ -138,6 +138,7 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
         EpUserinfo => ("error", "A user name or password in the URL."),
         EpFragment => ("error", "A fragment."),
         EpTemplate => ("error", "The template has no such integration point."),
+        EpErrorEmail => ("error", "\"Send error e-mails\": a recipient that is not a syntactically valid email address, the same address twice (case-insensitively), more than 10 recipients, On without a recipient, or On or recipients on a template without integration endpoints."),
         ContactEmail => ("error", "Not a syntactically valid email address."),
         ContactMember => ("error", "Not a user of the app's partner (server)."),
         AppType => ("error", "The app type is fixed by the template (Mirroring is Custom, ERP sync and quote is Standard)."),

@@ -19,7 +19,7 @@ pub fn check_contact_email(input: &str) -> Check {
     Check::new(input, Some(s.to_lowercase()), f)
 }
 
-fn email_syntax(s: &str) -> Result<(), &'static str> {
+pub(crate) fn email_syntax(s: &str) -> Result<(), &'static str> {
     if s.is_empty() {
         return Err("The email address is empty.");
     }

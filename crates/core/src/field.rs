@@ -52,9 +52,13 @@ pub enum FieldPath {
     Reason,
     PublicKeyPem,
     Capabilities,
+    /// "Send error e-mails" as a whole (`error_emails`): On without a recipient, too many, the template.
+    ErrorEmails,
+    /// One recipient of the error e-mails (`error_emails.recipients[2]`).
+    ErrorEmailRecipient(usize),
 }
 
-const SIMPLE: [(FieldPath, &str); 12] = [
+const SIMPLE: [(FieldPath, &str); 13] = [
     (FieldPath::Body, "$"),
     (FieldPath::Payload, "payload"),
     (FieldPath::Name, "name"),
@@ -67,7 +71,11 @@ const SIMPLE: [(FieldPath, &str); 12] = [
     (FieldPath::Reason, "reason"),
     (FieldPath::PublicKeyPem, "public_key_pem"),
     (FieldPath::Capabilities, "capabilities"),
+    (FieldPath::ErrorEmails, "error_emails"),
 ];
+
+/// The prefix of [`FieldPath::ErrorEmailRecipient`]'s text, before `[i]`.
+const RECIPIENTS: &str = "error_emails.recipients";
 
 const ENDPOINTS: [EndpointKind; 3] = [
     EndpointKind::Mirroring,
@@ -82,6 +90,7 @@ impl fmt::Display for FieldPath {
             FieldPath::Entry(l, i) => write!(f, "{}[{i}]", l.id()),
             FieldPath::Endpoint(k) => write!(f, "endpoints.{}", k.id()),
             FieldPath::EndpointUrl(k) => write!(f, "endpoints.{}.url", k.id()),
+            FieldPath::ErrorEmailRecipient(i) => write!(f, "{RECIPIENTS}[{i}]"),
             simple => {
                 let text = SIMPLE
                     .iter()
@@ -100,18 +109,22 @@ impl FromStr for FieldPath {
         if let Some((p, _)) = SIMPLE.iter().find(|(_, t)| *t == s) {
             return Ok(*p);
         }
+        let index = |prefix: &str| -> Option<usize> {
+            s.strip_prefix(prefix)
+                .and_then(|r| r.strip_prefix('['))
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|i| i.parse().ok())
+        };
         for list in UrlList::ALL {
             if s == list.id() {
                 return Ok(FieldPath::List(list));
             }
-            let index = s
-                .strip_prefix(list.id())
-                .and_then(|r| r.strip_prefix('['))
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|i| i.parse().ok());
-            if let Some(i) = index {
+            if let Some(i) = index(list.id()) {
                 return Ok(FieldPath::Entry(list, i));
             }
+        }
+        if let Some(i) = index(RECIPIENTS) {
+            return Ok(FieldPath::ErrorEmailRecipient(i));
         }
         for kind in ENDPOINTS {
             let whole = format!("endpoints.{}", kind.id());
@@ -155,6 +168,8 @@ mod tests {
             all.push(FieldPath::Endpoint(k));
             all.push(FieldPath::EndpointUrl(k));
         }
+        all.push(FieldPath::ErrorEmailRecipient(0));
+        all.push(FieldPath::ErrorEmailRecipient(9));
         for p in all {
             assert_eq!(p.to_string().parse::<FieldPath>(), Ok(p), "{p}");
         }
@@ -166,7 +181,12 @@ mod tests {
             FieldPath::EndpointUrl(EndpointKind::ErpSync).to_string(),
             "endpoints.erp_sync.url"
         );
+        assert_eq!(
+            FieldPath::ErrorEmailRecipient(3).to_string(),
+            "error_emails.recipients[3]"
+        );
         assert!("redirect_urls[x]".parse::<FieldPath>().is_err());
+        assert!("error_emails.recipients".parse::<FieldPath>().is_err());
         assert!("colour".parse::<FieldPath>().is_err());
     }
 }

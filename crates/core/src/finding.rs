@@ -89,6 +89,9 @@ rules! {
     EpFragment = "EP-FRAGMENT",
     /// The template has no such integration point.
     EpTemplate = "EP-TEMPLATE",
+    /// "Send error e-mails": a recipient that is not a valid email address, a duplicate, more than 10,
+    /// On with no recipient, or any of it on a template without integration endpoints.
+    EpErrorEmail = "EP-ERROR-EMAIL",
     /// Not a syntactically valid email address.
     ContactEmail = "CONTACT-EMAIL",
     /// Not a user of the app's partner (server).

@@ -7,6 +7,7 @@ mod capabilities;
 pub mod catalogue;
 mod contact;
 mod cors;
+mod error_emails;
 pub mod field;
 mod finding;
 mod keys_and_publishing;
@@ -23,6 +24,7 @@ pub use capabilities::{allowed_capabilities, check_capabilities, consent_require
 pub use catalogue::rules_markdown;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
+pub use error_emails::{check_error_email, check_error_emails};
 pub use field::{FieldPath, UrlList};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
 pub use keys_and_publishing::{

@@ -205,5 +205,9 @@ pub fn validate_patch(
         findings.extend(f);
         canon.capabilities = Some(c);
     }
+    if let Some(e) = &patch.error_emails {
+        findings.extend(crate::error_emails::check_error_emails(template, e));
+        canon.error_emails = Some(crate::error_emails::canonical_error_emails(e));
+    }
     (findings, canon)
 }

@@ -1,14 +1,14 @@
 //! Every rule ID of rules.md with at least one input it flags and one near-miss it does not.
 
 use appreg_core::api::{
-    CreateApplication, Endpoint, Endpoints, NewApiToken, NewCertificateRequest, NewPublishRequest,
-    NewSecretRequest,
+    ApplicationPatch, CreateApplication, Endpoint, Endpoints, ErrorEmails, NewApiToken,
+    NewCertificateRequest, NewPublishRequest, NewSecretRequest,
 };
 use appreg_core::{
     check_capabilities, check_certificate_request, check_contact_email, check_cors_list,
-    check_endpoint_url, check_name, check_publish_request, check_redirect_list,
-    check_reject_reason, check_secret_request, check_token_request, name_taken,
-    validate_registration, AppType, Environment, Rule, Severity, Template,
+    check_endpoint_url, check_error_email, check_error_emails, check_name, check_publish_request,
+    check_redirect_list, check_reject_reason, check_secret_request, check_token_request,
+    name_taken, validate_registration, AppType, Environment, Rule, Severity, Template,
 };
 use std::collections::BTreeSet;
 
@@ -33,6 +33,8 @@ enum Kind {
     Token,
     /// `TEMPLATE|CAP,CAP`: the capabilities after a change.
     Capabilities,
+    /// `TEMPLATE|on or off|ADDRESS,ADDRESS`: "Send error e-mails".
+    ErrorEmail,
 }
 
 struct Case {
@@ -530,6 +532,26 @@ fn cases() -> Vec<Case> {
             near_miss: &["erp/endpoint"],
         },
         Case {
+            rule: Rule::EpErrorEmail,
+            severity: E,
+            kind: ErrorEmail,
+            flagged: &[
+                "erp|on|ops@",
+                "erp|on|ops@example.com,OPS@Example.com",
+                "erp|on|",
+                "mirroring|off|a..b@example.com",
+                "web|on|ops@example.com",
+                "web|off|ops@example.com",
+            ],
+            near_miss: &[
+                "erp|on|ops@example.com",
+                "erp|on|ops@example.com,dev@example.com",
+                "erp|off|",
+                "mirroring|off|ops@example.com",
+                "web|off|",
+            ],
+        },
+        Case {
             rule: Rule::SecretExpiry,
             severity: E,
             kind: Secret,
@@ -660,6 +682,21 @@ fn expand(s: &str) -> String {
     }
 }
 
+/// `TEMPLATE|on or off|ADDRESS,ADDRESS` checked by `check_error_emails`.
+fn check_error_emails_spec(spec: &str) -> Vec<appreg_core::api::FieldError> {
+    let mut parts = spec.splitn(3, '|');
+    let template: Template = parts.next().unwrap().parse().unwrap();
+    let send = parts.next().unwrap() == "on";
+    let recipients = parts
+        .next()
+        .unwrap()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(String::from)
+        .collect();
+    check_error_emails(template, &ErrorEmails { send, recipients })
+}
+
 fn field_pairs(errors: &[appreg_core::api::FieldError]) -> Vec<(Rule, Severity)> {
     errors.iter().map(|f| (f.rule, f.severity)).collect()
 }
@@ -744,6 +781,10 @@ fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
                     .collect();
                 field_pairs(&check_capabilities(template.parse().unwrap(), &caps).0)
             })
+            .collect(),
+        ErrorEmail => inputs
+            .iter()
+            .map(|s| field_pairs(&check_error_emails_spec(s)))
             .collect(),
         Publish => inputs
             .iter()
@@ -853,4 +894,170 @@ fn cors_count_allows_100_and_refuses_the_101st() {
     assert!(check_cors_list(&urls[..100]).iter().all(|c| !c.is_error()));
     let checks = check_cors_list(&urls);
     assert!(checks[100].has(Rule::CorsCount));
+}
+
+fn error_emails(send: bool, recipients: &[&str]) -> ErrorEmails {
+    ErrorEmails {
+        send,
+        recipients: recipients.iter().map(|r| r.to_string()).collect(),
+    }
+}
+
+/// (field path, rule) of each error of `check_error_emails`.
+fn error_email_fields(template: Template, e: &ErrorEmails) -> Vec<(String, Rule)> {
+    check_error_emails(template, e)
+        .iter()
+        .inspect(|f| {
+            assert_eq!(f.severity, Severity::Error);
+            assert!(f.message.ends_with('.'), "{}", f.message);
+        })
+        .map(|f| (f.field.to_string(), f.rule))
+        .collect()
+}
+
+#[test]
+fn error_email_recipient_is_a_valid_address_in_canonical_form() {
+    let c = check_error_email("  Ops.Team+erp@Example.COM ");
+    assert!(!c.is_error());
+    assert_eq!(c.canonical.as_deref(), Some("ops.team+erp@example.com"));
+    for bad in [
+        "",
+        "   ",
+        "ops",
+        "ops@",
+        "@example.com",
+        "ops@localhost",
+        "o p@example.com",
+    ] {
+        let c = check_error_email(bad);
+        assert!(c.is_error() && c.has(Rule::EpErrorEmail), "{bad:?}");
+        assert_eq!(c.canonical, None);
+        assert!(c.findings[0].message.contains("recipient"), "{bad:?}");
+    }
+    // The same syntax as the technical contact.
+    for s in ["dev@example.com", "a..b@example.com", "dev@-x.example.com"] {
+        assert_eq!(
+            check_error_email(s).is_error(),
+            check_contact_email(s).is_error(),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn error_emails_flag_each_invalid_recipient_at_its_index() {
+    let e = error_emails(true, &["ops@example.com", "nope", "dev@example.com", "x@"]);
+    assert_eq!(
+        error_email_fields(Template::Erp, &e),
+        vec![
+            ("error_emails.recipients[1]".to_string(), Rule::EpErrorEmail),
+            ("error_emails.recipients[3]".to_string(), Rule::EpErrorEmail),
+        ]
+    );
+}
+
+#[test]
+fn error_emails_refuse_duplicates_case_insensitively() {
+    let e = error_emails(
+        true,
+        &["ops@example.com", "dev@example.com", " OPS@Example.com"],
+    );
+    let errors = check_error_emails(Template::Erp, &e);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field.to_string(), "error_emails.recipients[2]");
+    assert!(errors[0].message.contains("remove the duplicate"));
+}
+
+#[test]
+fn error_emails_allow_10_recipients_and_refuse_11() {
+    let ten: Vec<String> = (0..10).map(|i| format!("ops{i}@example.com")).collect();
+    let e = ErrorEmails {
+        send: true,
+        recipients: ten.clone(),
+    };
+    assert_eq!(error_email_fields(Template::Mirroring, &e), vec![]);
+    let mut eleven = ten;
+    eleven.push("ops10@example.com".into());
+    let e = ErrorEmails {
+        send: true,
+        recipients: eleven,
+    };
+    assert_eq!(
+        error_email_fields(Template::Mirroring, &e),
+        vec![("error_emails".to_string(), Rule::EpErrorEmail)]
+    );
+}
+
+#[test]
+fn error_emails_switched_on_need_a_recipient() {
+    assert_eq!(
+        error_email_fields(Template::Erp, &error_emails(true, &[])),
+        vec![("error_emails".to_string(), Rule::EpErrorEmail)]
+    );
+    // Off with no recipients, or off with recipients kept for later, is fine.
+    assert_eq!(
+        error_email_fields(Template::Erp, &error_emails(false, &[])),
+        vec![]
+    );
+    assert_eq!(
+        error_email_fields(Template::Erp, &error_emails(false, &["ops@example.com"])),
+        vec![]
+    );
+}
+
+#[test]
+fn error_emails_only_on_templates_with_integration_endpoints() {
+    for t in Template::ALL {
+        let has_endpoints = !t.endpoints().is_empty();
+        assert_eq!(
+            error_email_fields(t, &ErrorEmails::default()),
+            vec![],
+            "{t}"
+        );
+        for e in [
+            error_emails(true, &["ops@example.com"]),
+            error_emails(false, &["ops@example.com"]),
+        ] {
+            let got = error_email_fields(t, &e);
+            if has_endpoints {
+                assert_eq!(got, vec![], "{t}");
+            } else {
+                assert_eq!(
+                    got,
+                    vec![("error_emails".to_string(), Rule::EpErrorEmail)],
+                    "{t}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_patch_stores_error_emails_in_canonical_form() {
+    let patch = ApplicationPatch {
+        error_emails: Some(error_emails(true, &[" Ops@Example.com", "dev@example.com"])),
+        ..Default::default()
+    };
+    let (findings, canon) = appreg_core::validate_patch(&patch, Template::Erp);
+    assert_eq!(findings, vec![]);
+    assert_eq!(
+        canon.error_emails,
+        Some(error_emails(true, &["ops@example.com", "dev@example.com"]))
+    );
+    let (findings, _) = appreg_core::validate_patch(&patch, Template::Web);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].rule, Rule::EpErrorEmail);
+}
+
+#[test]
+fn error_emails_json_defaults_and_refuses_unknown_fields() {
+    let e: ErrorEmails = serde_json::from_str(r#"{"send":false}"#).unwrap();
+    assert_eq!(e, ErrorEmails::default());
+    assert!(serde_json::from_str::<ErrorEmails>(r#"{"send":true,"to":[]}"#).is_err());
+    let app_patch: ApplicationPatch =
+        serde_json::from_str(r#"{"error_emails":{"send":true,"recipients":["a@b.co"]}}"#).unwrap();
+    assert_eq!(
+        app_patch.error_emails,
+        Some(error_emails(true, &["a@b.co"]))
+    );
 }

@@ -21,6 +21,8 @@ pub const LIST_FIELDS: &[&str] = &[
     "cors_urls",
     "values",
     "capabilities",
+    // `error_emails.recipients`
+    "recipients",
 ];
 
 /// Where the body has an array that is not one of the [`LIST_FIELDS`], its path (`$.endpoints`).

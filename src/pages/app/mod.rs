@@ -1,25 +1,28 @@
-//! The app page: overview, then its sections (URLs and the redirect tester, secrets, certificates,
-//! publish requests), each in its own module.
+//! The app console: a section navigation (`#/apps/{id}/{section}`) and one module per section —
+//! Overview (with "Start coding"), Authentication (URLs and the redirect tester), Integration
+//! (endpoints, error e-mails, technical contact), Keys (secrets and certificates), Publishing and
+//! Settings (name, capabilities, delete). What the user may change follows their role: Marketing,
+//! an app manager reviewing a request, and a deactivated app get read-only views.
 
+mod authentication;
 mod certificates;
+mod integration;
+mod overview;
 mod publish;
 mod secrets;
-mod urls;
+mod settings;
 
 pub(crate) use secrets::SecretMaker;
 
 use crate::api::{self, ApiError};
-use crate::routes::{self, Route};
+use crate::routes::{Route, Section};
 use crate::state::{use_ctx, Ctx};
+use crate::time::Time;
 use crate::ui::{self, loaded, Shape};
-use appreg_core::api::{Application, EnvState};
+use appreg_core::api::{AppStatus, Application, ApplicationPatch, Role};
 use appreg_core::Environment;
-use certificates::CertificatesSection;
 use leptos::html;
 use leptos::prelude::*;
-use publish::PublishSection;
-use secrets::SecretsSection;
-use urls::{RedirectTester, UrlsSection};
 
 /// The app: from the create response (the success page only), or fetched with its ETag.
 pub(crate) fn app_resource(
@@ -50,21 +53,136 @@ pub(crate) fn is_missing(
 }
 
 /// The page for an app id that none of the user's partners has (also another partner's app).
-pub(crate) fn not_found(heading: NodeRef<html::H2>) -> AnyView {
+pub(crate) fn not_found(heading: NodeRef<html::H1>) -> AnyView {
     view! {
-        <h2 tabindex="-1" node_ref=heading>"App not found"</h2>
+        <h1 tabindex="-1" node_ref=heading>"App not found"</h1>
         <p class="alert error" role="alert">"Not found: none of your partners has an app at this address. Check the link, or switch partner."</p>
     }
     .into_any()
 }
 
-/// The app page: overview, redirect and CORS URLs (same editor rules), and the redirect tester.
+/// What every section of one app's console shares: the app as last read or saved, its ETag, and
+/// what the signed-in user may do with it.
+#[derive(Clone, Copy)]
+pub(crate) struct Console {
+    pub app: RwSignal<Application>,
+    pub etag: RwSignal<Option<String>>,
+    /// The user's role in the app's partner (none: an app manager reviewing it).
+    pub role: Memo<Option<Role>>,
+    /// Whether any edit control is drawn: an administrator or developer of the partner, app active.
+    pub editable: Memo<bool>,
+}
+
+impl Console {
+    fn new(ctx: Ctx, app: Application, etag: Option<String>) -> Console {
+        let app = RwSignal::new(app);
+        let user = ctx.user();
+        let role = Memo::new(move |_| {
+            let partner = app.with(|a| a.partner_id.clone());
+            user.with(|m| {
+                m.as_ref()?
+                    .partners
+                    .iter()
+                    .find(|p| p.id == partner)
+                    .map(|p| p.role)
+            })
+        });
+        let editable = Memo::new(move |_| {
+            role.get().is_some_and(Role::can_configure)
+                && app.with(|a| a.status == AppStatus::Active)
+        });
+        Console {
+            app,
+            etag: RwSignal::new(etag),
+            role,
+            editable,
+        }
+    }
+
+    pub fn id(&self) -> String {
+        self.app.with_untracked(|a| a.id.clone())
+    }
+
+    /// A PATCH with `If-Match`. A stale edit (412) loads their version and its ETag, so the section
+    /// keeps what the user typed and shows theirs; saving again replaces it.
+    pub fn saver(self) -> Action<ApplicationPatch, Result<(), ApiError>> {
+        ui::write(move |patch: &ApplicationPatch| {
+            let patch = patch.clone();
+            let id = self.id();
+            let tag = self.etag.get_untracked();
+            async move {
+                let tag = match tag {
+                    Some(t) => t,
+                    None => api::application(&id).await?.1.unwrap_or_default(),
+                };
+                match api::patch_application(&id, &tag, &patch).await {
+                    Ok((a, t)) => {
+                        self.app.set(a);
+                        self.etag.set(t);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        if e.status() == Some(412) {
+                            if let Ok((fresh, t)) = api::application(&id).await {
+                                self.app.set(fresh);
+                                self.etag.set(t);
+                            }
+                        }
+                        Err(e)
+                    }
+                }
+            }
+        })
+    }
+}
+
+pub(crate) fn use_console() -> Console {
+    expect_context::<Console>()
+}
+
+/// Whether a save ended in a conflict (412).
+pub(crate) fn conflicted(save: Action<ApplicationPatch, Result<(), ApiError>>) -> Memo<bool> {
+    Memo::new(move |_| {
+        save.value()
+            .with(|v| matches!(v, Some(Err(e)) if e.status() == Some(412)))
+    })
+}
+
+/// The status line under a section's Save button.
+#[component]
+pub(crate) fn SaveStatus(
+    id: &'static str,
+    save: Action<ApplicationPatch, Result<(), ApiError>>,
+    /// What "Save" says on the button, for the conflict text.
+    button: &'static str,
+    #[prop(optional)] saved: Option<Signal<String>>,
+) -> impl IntoView {
+    view! {
+        <p role="status" id=id class="save-status">
+            {move || match save.value().get() {
+                Some(Ok(())) => saved.map(|s| s.get()).unwrap_or_else(|| "Saved.".into()),
+                Some(Err(e)) if e.status() == Some(412) => format!(
+                    "Someone else changed this app meanwhile, so nothing was saved. What you typed is kept; their version is shown below. Press {button} again to replace it with yours."
+                ),
+                Some(Err(e)) => e.message(),
+                None => String::new(),
+            }}
+        </p>
+    }
+}
+
+/// The app console.
 #[component]
 pub fn AppPage(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let app = app_resource(ctx, id, false);
-    let heading = NodeRef::<html::H2>::new();
+    let heading = NodeRef::<html::H1>::new();
     let missing = is_missing(app);
+    let route = ctx.route();
+    let section = Memo::new(move |_| match route.get() {
+        Route::App(_, s) => s,
+        _ => Section::Overview,
+    });
     // The heading: the app's name, or "App" above an error; none while loading.
     let title = Memo::new(move |_| {
         app.with(|r| match r.as_ref()? {
@@ -72,24 +190,25 @@ pub fn AppPage(id: String) -> impl IntoView {
             Err(_) => Some("App".to_string()),
         })
     });
-    // The page's heading gets the focus, or the section the address asks for ("Add a certificate", …).
-    Effect::new(move |_| {
-        let Some(h) = heading.get() else { return };
-        let section = routes::current_section().map(|s| match s.as_str() {
-            "urls" => "urls-title",
-            "certificates" => "certificates-title",
-            "publish" | "app-store" => "publish-title",
-            _ => "secrets-title",
-        });
-        match section.and_then(|id| document().get_element_by_id(id)) {
+    // The focus: the page's heading when it opens on its overview, else the section's heading
+    // (also after each move between sections).
+    Effect::new(move |opened: Option<bool>| {
+        let s = section.get();
+        let Some(h) = heading.get() else {
+            return false;
+        };
+        let target = (opened.unwrap_or(false) || s != Section::Overview)
+            .then(|| document().get_element_by_id("section-title"))
+            .flatten();
+        match target {
             Some(el) => {
-                el.scroll_into_view();
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
             }
             None => {
                 let _ = h.focus();
             }
         }
+        true
     });
     view! {
         <section class="app-page">
@@ -99,8 +218,10 @@ pub fn AppPage(id: String) -> impl IntoView {
                     return not_found(heading);
                 }
                 view! {
-                    {move || title.get().map(|t| view! { <h2 tabindex="-1" node_ref=heading>{t}</h2> })}
-                    {loaded(app, Shape::Block, "Loading…", |(a, etag)| view! { <AppBody app=a etag=etag /> }.into_any())}
+                    {move || title.get().map(|t| view! { <h1 tabindex="-1" node_ref=heading>{t}</h1> })}
+                    {loaded(app, Shape::Block, "Loading…", move |(a, etag)| {
+                        view! { <ConsoleBody app=a etag=etag section=section /> }.into_any()
+                    })}
                 }
                 .into_any()
             }}
@@ -109,70 +230,70 @@ pub fn AppPage(id: String) -> impl IntoView {
 }
 
 #[component]
-fn AppBody(app: Application, etag: Option<String>) -> impl IntoView {
-    let app = RwSignal::new(app);
-    let template = app.with_untracked(|a| a.template);
-    let whole = app.get_untracked();
+fn ConsoleBody(app: Application, etag: Option<String>, section: Memo<Section>) -> impl IntoView {
+    let console = Console::new(use_ctx(), app, etag);
+    provide_context(console);
+    let id = console.id();
     view! {
-        <dl class="summary">
-            <dt>"Template"</dt><dd>{move || app.with(|a| a.template.title())}</dd>
-            <dt>"App type"</dt><dd>{move || app.with(|a| a.app_type.title())}</dd>
-            <dt>"Technical contact"</dt><dd>{move || app.with(|a| a.technical_contact.clone())}</dd>
-            <dt>"Configuration"</dt>
-            <dd>
-                <ul class="plain" id="app-capabilities">
-                    {move || app.with(|a| {
-                        if a.capabilities.is_empty() {
-                            view! { <li class="muted">"No API access: the app only provides its integration endpoints."</li> }.into_any()
-                        } else {
-                            a.capabilities.iter().map(|c| view! { <li>{c.title()}</li> }).collect_view().into_any()
-                        }
-                    })}
-                </ul>
-            </dd>
-            {template.endpoints().iter().map(|&k| view! {
-                <dt>{k.title()}</dt>
-                <dd class="endpoint-state">
-                    {move || app.with(|a| {
-                        let ep = match k {
-                            appreg_core::EndpointKind::Mirroring => a.endpoints.mirroring.clone(),
-                            appreg_core::EndpointKind::ErpSync => a.endpoints.erp_sync.clone(),
-                            appreg_core::EndpointKind::Quote => a.endpoints.quote.clone(),
-                        }
-                        .unwrap_or_default();
-                        match (ep.enabled, ep.url.is_empty()) {
-                            (true, _) => format!("On: {}", ep.url),
-                            (false, true) => "Off".to_string(),
-                            (false, false) => format!("Off ({})", ep.url),
-                        }
-                    })}
-                </dd>
-            }).collect_view()}
-            {Environment::ALL.into_iter().map(|env| view! {
-                <dt>{env.title()}</dt>
-                <dd>
-                    {move || app.with(|a| {
-                        let (cid, st) = match env {
-                            Environment::Sod => (&a.client_ids.sod, a.environments.sod),
-                            Environment::Stage => (&a.client_ids.stage, a.environments.stage),
-                            Environment::Production => (&a.client_ids.production, a.environments.production),
-                        };
-                        format!("{} · client ID {}", if st == EnvState::None { "not published" } else { st.id() }, cid)
-                    })}
-                </dd>
-            }).collect_view()}
-        </dl>
-        <UrlsSection app=app etag=etag />
-        <RedirectTester app=app />
-        <SecretsSection app=whole.clone() />
-        <CertificatesSection app_id=whole.id.clone() />
-        <PublishSection app_id=whole.id.clone() app=app />
+        <ReadOnlyNote />
+        <nav class="sections" aria-label="App sections">
+            <ul>
+                {Section::ALL.into_iter().map(|s| {
+                    let href = Route::App(id.clone(), s).href();
+                    view! {
+                        <li>
+                            <a href=href aria-current=move || (section.get() == s).then_some("page")>{s.title()}</a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+        <div class="section-body">
+            {move || match section.get() {
+                Section::Overview => view! { <overview::Overview /> }.into_any(),
+                Section::Authentication => view! { <authentication::Authentication /> }.into_any(),
+                Section::Integration => view! { <integration::Integration /> }.into_any(),
+                Section::Keys => view! { <secrets::SecretsSection /> <certificates::CertificatesSection /> }.into_any(),
+                Section::Publishing => view! { <publish::PublishSection /> }.into_any(),
+                Section::Settings => view! { <settings::Settings /> }.into_any(),
+            }}
+        </div>
     }
 }
 
-/// An environment chooser.
+/// Why the console has no edit controls, when it has none.
 #[component]
-fn EnvSelect(id: &'static str, env: RwSignal<Environment>) -> impl IntoView {
+fn ReadOnlyNote() -> impl IntoView {
+    let c = use_console();
+    move || {
+        if c.editable.get() {
+            return None;
+        }
+        let (status, until) = c.app.with(|a| (a.status, a.restorable_until.clone()));
+        Some(match (status, c.role.get()) {
+            (AppStatus::Active, Some(_)) => view! {
+                <p class="alert info" id="read-only-note">"Read-only: your role (Marketing) may view apps but not change them."</p>
+            }.into_any(),
+            (AppStatus::Active, None) => view! {
+                <p class="alert info" id="read-only-note">"Read-only: you are reviewing this app as an app manager. Its publish requests are under Publishing."</p>
+            }.into_any(),
+            (_, _) => view! {
+                <p class="alert warning" id="read-only-note">
+                    "This app is deactivated and read-only. "
+                    {until.map(|u| view! { "Your partner's administrator can restore it until " <Time iso=u /> "." })}
+                </p>
+            }.into_any(),
+        })
+    }
+}
+
+/// An environment chooser over `envs`.
+#[component]
+fn EnvSelect(
+    id: &'static str,
+    env: RwSignal<Environment>,
+    #[prop(default = Environment::ALL.to_vec())] envs: Vec<Environment>,
+) -> impl IntoView {
     view! {
         <label for=id>"Environment"</label>
         <select
@@ -184,7 +305,7 @@ fn EnvSelect(id: &'static str, env: RwSignal<Environment>) -> impl IntoView {
                 }
             }
         >
-            {Environment::ALL
+            {envs
                 .into_iter()
                 .map(|e| view! { <option value=e.id() selected=move || env.get() == e>{e.title()}</option> })
                 .collect_view()}

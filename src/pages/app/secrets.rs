@@ -1,15 +1,20 @@
 //! Client secrets: the live ones, revoke, and "New client secret" (shown once; also on the success page).
 
-use super::EnvSelect;
+use super::{use_console, EnvSelect};
 use crate::api;
+use crate::confirm::Confirm;
+use crate::time::{ExpiryBadge, Time};
 use crate::ui::{self, download, loaded, CopyButton, Shape};
-use appreg_core::api::{Application, ClientIds, NewSecretRequest, MAX_SECRET_DAYS};
-use appreg_core::Environment;
+use appreg_core::api::{ClientIds, NewSecretRequest, MAX_SECRET_DAYS};
+use appreg_core::{Environment, Template};
 use leptos::prelude::*;
 
-/// Client secrets: the live ones (never the secret itself), revoke, and a new one.
+/// Client secrets: the live ones (never the secret itself) with their expiry, revoke (confirmed), and
+/// a new one.
 #[component]
-pub(super) fn SecretsSection(app: Application) -> impl IntoView {
+pub(super) fn SecretsSection() -> impl IntoView {
+    let c = use_console();
+    let app = c.app.get_untracked();
     let refresh = RwSignal::new(0u32);
     let id = app.id.clone();
     let list = ui::read(move || {
@@ -26,21 +31,38 @@ pub(super) fn SecretsSection(app: Application) -> impl IntoView {
             r
         }
     });
+    let editable = c.editable;
+    let pending = Signal::derive(move || revoke.pending().get());
+    let mirroring = app.template == Template::Mirroring;
     view! {
-        <section id="sec-secrets" aria-labelledby="secrets-title">
-            <h3 id="secrets-title" tabindex="-1">"Client secrets"</h3>
+        <section id="sec-secrets" aria-labelledby="section-title">
+            <h2 id="section-title" tabindex="-1">"Keys"</h2>
+            <h3 id="secrets-title">"Client secrets"</h3>
             <p class="hint">"Up to two live secrets per environment, so you can rotate without downtime."</p>
-            <ul class="plain" id="secret-list">
+            <ul class="plain key-list" id="secret-list">
                 {loaded(list, Shape::Item, "Loading…", move |items| match items {
                     items if items.is_empty() => view! { <li class="muted">"No secrets yet."</li> }.into_any(),
                     items => items
                         .into_iter()
                         .map(|s| {
                             let sid = s.id.clone();
+                            let what = format!("the {} secret ending in {}", s.environment.title(), s.last4);
                             view! {
                                 <li class="row wrap">
-                                    <span>{s.environment.title()}" · …"{s.last4}" · expires "{s.expires_at}" "{s.description}</span>
-                                    <button type="button" on:click=move |_| { revoke.dispatch(sid.clone()); }>"Revoke"</button>
+                                    <span>{s.environment.title()}" · …"{s.last4}" · "<Time iso=s.expires_at.clone() verbs=("expires", "expired") />
+                                    {(!s.description.is_empty()).then(|| view! { " · "{s.description.clone()} })}</span>
+                                    <ExpiryBadge iso=s.expires_at.clone() />
+                                    {move || editable.get().then(|| view! {
+                                        <Confirm
+                                            id=format!("revoke-{sid}")
+                                            text="Revoke"
+                                            label=format!("Revoke {what}")
+                                            question=format!("Revoke {what}? Anything still using it stops signing in at once. This cannot be undone.")
+                                            yes="Revoke secret"
+                                            pending=pending
+                                            on_yes=Callback::new({ let sid = sid.clone(); move |_| { revoke.dispatch(sid.clone()); } })
+                                        />
+                                    })}
                                 </li>
                             }
                         })
@@ -49,7 +71,13 @@ pub(super) fn SecretsSection(app: Application) -> impl IntoView {
                 })}
             </ul>
             {move || revoke.value().get().and_then(Result::err).map(|e| view! { <p class="alert error" role="alert">{e.message()}</p> })}
-            <SecretMaker app_id=app.id.clone() app_name=app.name.clone() client_ids=app.client_ids.clone() choose_env=true refresh=refresh />
+            {move || match (editable.get(), mirroring) {
+                (false, _) => None,
+                (true, true) => Some(view! { <p class="muted">"A Mirroring app signs in with its certificate, not with a client secret."</p> }.into_any()),
+                (true, false) => Some(view! {
+                    <SecretMaker app_id=app.id.clone() app_name=app.name.clone() client_ids=app.client_ids.clone() choose_env=true refresh=refresh />
+                }.into_any()),
+            }}
         </section>
     }
 }
@@ -66,6 +94,9 @@ pub(crate) fn SecretMaker(
     /// Bumped after a secret was made, so a list can reload.
     #[prop(optional)]
     refresh: Option<RwSignal<u32>>,
+    /// One secret per visit (the success page): after one, the button gives way to a pointer to Keys.
+    #[prop(optional)]
+    once: bool,
 ) -> impl IntoView {
     let env = RwSignal::new(Environment::Sod);
     let description = RwSignal::new(String::new());
@@ -82,6 +113,11 @@ pub(crate) fn SecretMaker(
         }
     });
     let hidden = RwSignal::new(false);
+    let made = Memo::new(move |_| make.value().with(|v| matches!(v, Some(Ok(_)))));
+    // While a secret is on screen, leaving the page (or the route) asks first.
+    let ctx = crate::state::use_ctx();
+    Effect::new(move |_| ctx.guard_leaving(made.get() && !hidden.get()));
+    on_cleanup(move || ctx.guard_leaving(false));
     let ask = move |_| {
         hidden.set(false);
         make.dispatch(NewSecretRequest {
@@ -91,8 +127,7 @@ pub(crate) fn SecretMaker(
         });
     };
     view! {
-        <section class="secret" aria-labelledby="secret-title">
-            <h3 id="secret-title">"Client secret"</h3>
+        <div class="secret">
             <div class="row wrap">
                 {choose_env.then(|| view! { <EnvSelect id="secret-env" env=env /> })}
                 <label for="secret-description">"Description"</label>
@@ -105,9 +140,15 @@ pub(crate) fn SecretMaker(
                     <option value=MAX_SECRET_DAYS.to_string()>"24 months"</option>
                 </select>
             </div>
-            <button type="button" class="primary" id="new-secret" disabled=move || make.pending().get() on:click=ask>
-                {move || if make.pending().get() { "Generating…" } else { "New client secret" }}
-            </button>
+            {move || if once && made.get() {
+                view! { <p class="hint" id="one-secret-note">"One secret per visit here. Make more, or rotate, on the app's Keys page."</p> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="primary" id="new-secret" disabled=move || make.pending().get() on:click=ask>
+                        {move || if make.pending().get() { "Generating…" } else { "New client secret" }}
+                    </button>
+                }.into_any()
+            }}
             {move || {
                 if hidden.get() {
                     return None;
@@ -130,9 +171,9 @@ pub(crate) fn SecretMaker(
                                 <strong>"Copy this secret now."</strong>
                                 " It is shown only this once and is never stored in clear: if you lose it, create a new one."
                             </div>
-                            <label for="client-secret">"New client secret (expires " {s.expires_at.clone()} ")"</label>
+                            <label for="client-secret">"New client secret (expires " {crate::time::absolute(&s.expires_at)} ")"</label>
                             <div class="row">
-                                <input id="client-secret" type="text" readonly prop:value=secret.clone() />
+                                <textarea id="client-secret" class="secret-value" rows="2" readonly spellcheck="false" prop:value=secret.clone()></textarea>
                                 <CopyButton text=Signal::derive(move || secret.clone()) label="Copy secret" />
                                 <button type="button" id="download-secret" on:click=move |_| download("client-secret.json", "application/json", &file)>
                                     "Download as JSON"
@@ -144,7 +185,7 @@ pub(crate) fn SecretMaker(
                     }
                 })
             }}
-        </section>
+        </div>
     }
 }
 

@@ -191,10 +191,10 @@ pub async fn get_app(
     Ok(with_etag(app, version, StatusCode::OK))
 }
 
-/// Change redirect, post-logout and CORS URLs, endpoints, the technical contact or the capabilities (the
-/// full set after the change, APP-CAPABILITY); absent fields stay. When the change adds Database
-/// mirroring or Webhook agent, the response says so in `Consent-Required`: tenant administrators must
-/// consent to the app again.
+/// Change redirect, post-logout and CORS URLs, endpoints, the technical contact, the capabilities (the
+/// full set after the change, APP-CAPABILITY) or "Send error e-mails" (EP-ERROR-EMAIL); absent fields
+/// stay. When the change adds Database mirroring or Webhook agent, the response says so in
+/// `Consent-Required`: tenant administrators must consent to the app again.
 #[utoipa::path(patch, path = "/applications/{app}", tag = "applications",
     request_body = ApplicationPatch,
     params(("app" = String, Path, description = "The app's id"),
@@ -260,6 +260,9 @@ pub async fn patch_app(
     }
     if let Some(v) = canon.capabilities {
         next.capabilities = v;
+    }
+    if let Some(v) = canon.error_emails {
+        next.error_emails = v;
     }
     let consent = consent_required(&app.capabilities, &next.capabilities);
     let mut tx = s.db.begin().await?;

@@ -1,12 +1,12 @@
 //! Applications and their client IDs; partners' pages and members.
 
 use super::rows::{AppNameRow, AppRow, ClientIdRow, PartnerRow, UserSummaryRow, APP_COLUMNS};
-use super::{env_state, json, parse, parse_with, plus_days, to_json};
+use super::{env_state, flag, json, parse, parse_with, plus_days, to_json};
 use crate::db::{self, Db};
 use crate::error::{ApiError, ApiResult};
 use appreg_core::api::{
-    AppStatus, Application, ClientIds, CreateApplication, EnvState, Environments, UserSummary,
-    RESTORE_DAYS,
+    AppStatus, Application, ClientIds, CreateApplication, EnvState, Environments, ErrorEmails,
+    UserSummary, RESTORE_DAYS,
 };
 use appreg_core::{name_key, Capability, Environment};
 use sqlx::AnyConnection;
@@ -47,7 +47,25 @@ pub fn to_app(row: AppRow, ids: &[ClientIdRow]) -> ApiResult<Versioned> {
         Some(at) => Some(plus_days("applications.deleted_at", at, RESTORE_DAYS)?),
         None => None,
     };
+    // A certificate without a stored expiry expires a year after its creation (as `store::keys` reads it).
+    let legacy = match &row.legacy_certificate_created_at {
+        Some(at) => Some(plus_days("certificates.created_at", at, 365)?),
+        None => None,
+    };
+    // RFC 3339 UTC in one format: the earliest is the smallest text.
+    let keys_expire_at = [row.secrets_expire_at, row.certificates_expire_at, legacy]
+        .into_iter()
+        .flatten()
+        .min();
     let app = Application {
+        error_emails: ErrorEmails {
+            send: flag("applications.error_emails_send", row.error_emails_send)?,
+            recipients: json(
+                "applications.error_email_recipients",
+                &row.error_email_recipients,
+            )?,
+        },
+        keys_expire_at,
         status: parse_with("applications.status", &row.status, AppStatus::from_id)?,
         deleted_at: row.deleted_at,
         restorable_until,
@@ -317,7 +335,8 @@ pub async fn update(
 ) -> ApiResult<bool> {
     let done = sqlx::query(
         "UPDATE applications SET redirect_urls = $1, post_logout_urls = $2, cors_urls = $3, endpoints = $4, \
-         technical_contact = $5, capabilities = $9, version = version + 1, updated_at = $6 \
+         technical_contact = $5, capabilities = $9, error_emails_send = $10, \
+         error_email_recipients = $11, version = version + 1, updated_at = $6 \
          WHERE id = $7 AND version = $8 AND status = 'active'",
     )
     .bind(to_json(&next.redirect_urls)?)
@@ -329,6 +348,8 @@ pub async fn update(
     .bind(&next.id)
     .bind(version)
     .bind(to_json(&next.capabilities)?)
+    .bind(i64::from(next.error_emails.send))
+    .bind(to_json(&next.error_emails.recipients)?)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)

@@ -27,12 +27,29 @@ pub struct AppRow {
     pub status: String,
     /// When it was deleted or deactivated; NULL while active.
     pub deleted_at: Option<String>,
+    /// "Send error e-mails": 0 or 1, and the recipients as a JSON array (migration 0006).
+    pub error_emails_send: i64,
+    pub error_email_recipients: String,
+    /// The earliest expiry of the app's live (not revoked) client secrets; NULL when it has none.
+    pub secrets_expire_at: Option<String>,
+    /// The earliest stored expiry of its certificates; NULL when none has one.
+    pub certificates_expire_at: Option<String>,
+    /// The creation of its oldest certificate without a stored expiry (from before migration 0005: it
+    /// expires a year later); NULL when there is none.
+    pub legacy_certificate_created_at: Option<String>,
 }
 
-/// The columns of [`AppRow`], for `SELECT`.
+/// The columns of [`AppRow`], for `SELECT … FROM applications` (the table not aliased: the key expiries
+/// are correlated subqueries on `applications.id`, so a page of apps is still one query).
 pub const APP_COLUMNS: &str = "id, partner_id, name, name_key, template, app_type, capabilities, \
      technical_contact, redirect_urls, post_logout_urls, cors_urls, endpoints, version, created_at, \
-     status, deleted_at";
+     status, deleted_at, error_emails_send, error_email_recipients, \
+     (SELECT MIN(s.expires_at) FROM client_secrets s \
+      WHERE s.application_id = applications.id AND s.revoked_at IS NULL) AS secrets_expire_at, \
+     (SELECT MIN(c.expires_at) FROM certificates c \
+      WHERE c.application_id = applications.id AND c.expires_at IS NOT NULL) AS certificates_expire_at, \
+     (SELECT MIN(c.created_at) FROM certificates c \
+      WHERE c.application_id = applications.id AND c.expires_at IS NULL) AS legacy_certificate_created_at";
 
 /// `client_ids`: one per app and environment.
 #[derive(Debug, FromRow)]

@@ -1,6 +1,6 @@
 //! The app console (issue #12): delete, deactivate and restore; certificates with a description and an
 //! expiry; capabilities after the wizard; the app manager's read-only view; "Start coding"; the
-//! partner page's filters at scale.
+//! partner page's filters at scale; "Send error e-mails"; the earliest key expiry for badges.
 
 use crate::common::*;
 use axum::http::{header, Method, StatusCode};
@@ -738,4 +738,278 @@ async fn a_hundred_and_fifty_apps_are_reachable_page_by_page_and_filter_by_templ
         t.get(&dev, "/api/v1/partners/demo").await.body["application_count"],
         150
     );
+}
+
+fn erp_app(name: &str) -> Value {
+    json!({"template": "erp", "app_type": "standard", "name": name,
+        "endpoints": {"erp_sync": {"url": "https://erp.example.com/sync", "enabled": true},
+                      "quote": {"url": "https://erp.example.com/quote", "enabled": false}},
+        "technical_contact": "dev@demo.test"})
+}
+
+/// The app as the partner's list shows it.
+async fn listed(t: &TestApp, who: &As, id: &str) -> Value {
+    let r = t.get(who, "/api/v1/partners/demo/applications").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .cloned()
+        .expect("the app is listed")
+}
+
+async fn last_audit_after(t: &TestApp, id: &str) -> Value {
+    let after = sqlx::query_scalar::<_, String>(
+        "SELECT after_json FROM audit_log WHERE entity = 'application' AND entity_id = $1 \
+         AND action = 'update' ORDER BY at DESC",
+    )
+    .bind(id)
+    .fetch_all(&t.state.db)
+    .await
+    .unwrap();
+    serde_json::from_str(&after[0]).unwrap()
+}
+
+#[tokio::test]
+async fn error_emails_start_off_and_are_set_by_patch_on_integration_apps() {
+    let t = test_app().await;
+    let dev = t.sign_in("dev@demo.test").await;
+    let created = t.create(&dev, erp_app("Erp mailer")).await;
+    let off = json!({"send": false, "recipients": []});
+    assert_eq!(created["error_emails"], off);
+    let id = id_of(&created);
+    assert_eq!(t.get(&dev, &app_path(&id)).await.body["error_emails"], off);
+    assert_eq!(listed(&t, &dev, &id).await["error_emails"], off);
+    // Switched on with two recipients: stored trimmed and lower-cased, shown by GET and the list.
+    let r = patch(
+        &t,
+        &dev,
+        &id,
+        json!({"error_emails": {"send": true, "recipients": [" Ops@Example.com ", "dev@demo.test"]}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let on = json!({"send": true, "recipients": ["ops@example.com", "dev@demo.test"]});
+    assert_eq!(r.body["error_emails"], on);
+    assert_eq!(t.get(&dev, &app_path(&id)).await.body["error_emails"], on);
+    assert_eq!(listed(&t, &dev, &id).await["error_emails"], on);
+    // Audited like every change.
+    assert_eq!(audit_actions(&t, &id).await, ["create", "update"]);
+    assert_eq!(last_audit_after(&t, &id).await["error_emails"], on);
+    // Another field's PATCH leaves it as it is.
+    let r = patch(
+        &t,
+        &dev,
+        &id,
+        json!({"technical_contact": "admin@demo.test"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["error_emails"], on);
+    // Off again, keeping the recipients for later.
+    let r = patch(
+        &t,
+        &dev,
+        &id,
+        json!({"error_emails": {"send": false, "recipients": ["ops@example.com"]}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["error_emails"],
+        json!({"send": false, "recipients": ["ops@example.com"]})
+    );
+    // If-Match like every PATCH: a stale ETag is 412, none is 428.
+    let stale = etag(&t, &dev, &id).await;
+    assert_eq!(
+        patch(&t, &dev, &id, json!({"error_emails": off}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let body = json!({"error_emails": {"send": true, "recipients": ["x@example.com"]}});
+    let r = t
+        .send(
+            &dev,
+            Method::PATCH,
+            &app_path(&id),
+            Some(body.clone()),
+            &[("if-match", stale.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
+    let r = t
+        .send(&dev, Method::PATCH, &app_path(&id), Some(body), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(t.get(&dev, &app_path(&id)).await.body["error_emails"], off);
+}
+
+#[tokio::test]
+async fn invalid_error_emails_are_refused_with_422_and_their_fields() {
+    let t = test_app().await;
+    let dev = t.sign_in("dev@demo.test").await;
+    let id = id_of(&t.create(&dev, erp_app("Erp strict")).await);
+    let rule = "EP-ERROR-EMAIL".to_string();
+    let cases = [
+        (
+            json!({"send": true, "recipients": ["ops@example.com", "not-an-address"]}),
+            vec![("error_emails.recipients[1]".to_string(), rule.clone())],
+        ),
+        (
+            json!({"send": true, "recipients": ["ops@example.com", "OPS@example.COM"]}),
+            vec![("error_emails.recipients[1]".to_string(), rule.clone())],
+        ),
+        (
+            json!({"send": true, "recipients": []}),
+            vec![("error_emails".to_string(), rule.clone())],
+        ),
+        (
+            json!({"send": true, "recipients": (0..11).map(|i| format!("ops{i}@example.com")).collect::<Vec<_>>()}),
+            vec![("error_emails".to_string(), rule.clone())],
+        ),
+    ];
+    for (value, want) in cases {
+        let r = patch(&t, &dev, &id, json!({"error_emails": value})).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{value}: {}",
+            r.body
+        );
+        assert!(r.is_problem());
+        assert_eq!(r.field_rules(), want, "{value}");
+    }
+    // Ten distinct recipients are fine.
+    let ten: Vec<String> = (0..10).map(|i| format!("ops{i}@example.com")).collect();
+    let r = patch(
+        &t,
+        &dev,
+        &id,
+        json!({"error_emails": {"send": true, "recipients": ten}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // An unknown field is the schema's 422.
+    let r = patch(
+        &t,
+        &dev,
+        &id,
+        json!({"error_emails": {"send": true, "to": []}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A web app has no integration endpoints: no error e-mails, but "off" is accepted.
+    let web = id_of(&t.create(&dev, web_app("Web mailer")).await);
+    let r = patch(
+        &t,
+        &dev,
+        &web,
+        json!({"error_emails": {"send": true, "recipients": ["ops@example.com"]}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_rules(), [("error_emails".to_string(), rule)]);
+    let r = patch(
+        &t,
+        &dev,
+        &web,
+        json!({"error_emails": {"send": false, "recipients": []}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Marketing may not change it.
+    let marketing = t.sign_in("marketing@demo.test").await;
+    let r = patch(
+        &t,
+        &marketing,
+        &id,
+        json!({"error_emails": {"send": false, "recipients": []}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn keys_expire_at_is_the_earliest_expiry_of_live_secrets_and_certificates() {
+    let t = test_app().await;
+    let dev = t.sign_in("dev@demo.test").await;
+    let created = t.create(&dev, web_app("Keyed")).await;
+    assert_eq!(created["keys_expire_at"], Value::Null);
+    let id = id_of(&created);
+    assert_eq!(
+        t.get(&dev, &app_path(&id)).await.body["keys_expire_at"],
+        Value::Null
+    );
+    assert_eq!(listed(&t, &dev, &id).await["keys_expire_at"], Value::Null);
+    let secret = t
+        .post(
+            &dev,
+            &format!("{}/secrets", app_path(&id)),
+            json!({"environment": "sod", "expires_in_days": 10}),
+        )
+        .await;
+    assert_eq!(secret.status, StatusCode::CREATED, "{}", secret.body);
+    let cert = t
+        .post(
+            &dev,
+            &format!("{}/certificates", app_path(&id)),
+            json!({"environment": "sod", "expires_in_days": 40}),
+        )
+        .await;
+    assert_eq!(cert.status, StatusCode::CREATED, "{}", cert.body);
+    let secret_expiry = secret.body["expires_at"].clone();
+    let cert_expiry = cert.body["expires_at"].clone();
+    assert!(secret_expiry.as_str().unwrap() < cert_expiry.as_str().unwrap());
+    assert_eq!(
+        t.get(&dev, &app_path(&id)).await.body["keys_expire_at"],
+        secret_expiry
+    );
+    assert_eq!(listed(&t, &dev, &id).await["keys_expire_at"], secret_expiry);
+    // A PATCH answers with it too.
+    let r = patch(&t, &dev, &id, json!({"cors_urls": []})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["keys_expire_at"], secret_expiry);
+    // A revoked secret no longer counts: the certificate's expiry.
+    let sid = secret.body["id"].as_str().unwrap();
+    let r = t
+        .delete(&dev, &format!("{}/secrets/{sid}", app_path(&id)))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        t.get(&dev, &app_path(&id)).await.body["keys_expire_at"],
+        cert_expiry
+    );
+    assert_eq!(listed(&t, &dev, &id).await["keys_expire_at"], cert_expiry);
+    // Neither: null again.
+    let cid = cert.body["id"].as_str().unwrap();
+    let r = t
+        .delete(&dev, &format!("{}/certificates/{cid}", app_path(&id)))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        t.get(&dev, &app_path(&id)).await.body["keys_expire_at"],
+        Value::Null
+    );
+    assert_eq!(listed(&t, &dev, &id).await["keys_expire_at"], Value::Null);
+    // A certificate from before expiries were stored expires a year after its creation.
+    let cert = t
+        .post(
+            &dev,
+            &format!("{}/certificates", app_path(&id)),
+            json!({"environment": "stage", "expires_in_days": 400}),
+        )
+        .await;
+    assert_eq!(cert.status, StatusCode::CREATED, "{}", cert.body);
+    sqlx::query("UPDATE certificates SET expires_at = NULL WHERE application_id = $1")
+        .bind(&id)
+        .execute(&t.state.db)
+        .await
+        .unwrap();
+    let legacy = appreg_server::db::in_days(365);
+    let got = t.get(&dev, &app_path(&id)).await.body["keys_expire_at"].clone();
+    assert_eq!(&got.as_str().unwrap()[..10], &legacy[..10], "{got}");
+    assert_eq!(listed(&t, &dev, &id).await["keys_expire_at"], got);
 }
