@@ -102,7 +102,7 @@ export async function signIn(page, email, { partnerName = 'Demo Partner AS' } = 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  if (partnerName) await page.getByRole('heading', { level: 2, name: partnerName }).waitFor();
+  if (partnerName) await page.getByRole('heading', { level: 1, name: partnerName }).waitFor();
 }
 
 export const TEMPLATE_TITLES = {
@@ -179,7 +179,7 @@ export async function wizardToReview(page, { template, name, urls, endpoints, ap
 /** On the review step: "Create Application", then the success page; returns the client ID shown. */
 export async function createAndWait(page) {
   await page.getByRole('button', { name: 'Create Application' }).click();
-  await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
   return (await page.locator('#client-id').textContent()).trim();
 }
 

@@ -9,5 +9,7 @@ mkdir -p "$APPREG_SHOTS"
 start_demo_server "$work" "${APPREG_E2E_PORT:-18181}"
 echo "e2e: server on $APPREG_URL, screenshots in $APPREG_SHOTS"
 start=$(date +%s)
-(cd e2e && node --test --test-concurrency=1 tests/)
+# `bash e2e/run.sh tests/console.test.js …` runs only those files.
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/); fi
+(cd e2e && node --test --test-concurrency=1 "${files[@]}")
 echo "e2e: suite took $(( $(date +%s) - start )) s; screenshots written to $APPREG_SHOTS"

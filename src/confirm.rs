@@ -20,6 +20,12 @@ pub fn Confirm(
     /// While the action runs (its buttons are disabled).
     pending: Signal<bool>,
     on_yes: Callback<()>,
+    /// The trigger's class.
+    #[prop(default = "danger-outline")]
+    class: &'static str,
+    /// The text of the button that keeps things as they are.
+    #[prop(default = "Cancel")]
+    no: &'static str,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let trigger = NodeRef::<html::Button>::new();
@@ -42,7 +48,7 @@ pub fn Confirm(
     view! {
         <button
             type="button"
-            class="danger-outline"
+            class=class
             id=id
             node_ref=trigger
             aria-label=label
@@ -74,7 +80,7 @@ pub fn Confirm(
                 >
                     {move || if pending.get() { "Working…" } else { yes }}
                 </button>
-                <button type="button" node_ref=cancel on:click=move |_| close()>"Cancel"</button>
+                <button type="button" node_ref=cancel on:click=move |_| close()>{no}</button>
             </div>
         </div>
     }

@@ -133,9 +133,17 @@ impl Draft {
         } else if was.and_then(Template::fixed_app_type).is_some() || was.is_none() {
             self.app_type = t.default_app_type();
         }
-        self.urls.clear();
-        for url in t.default_redirect_urls() {
-            self.push_url(url);
+        // URLs the user entered are kept (and checked again by the new template's rules) when the new
+        // template takes redirect URLs; otherwise the list starts from the new template's defaults.
+        let takes_urls = matches!(
+            t.redirect_step(),
+            RedirectStep::Required | RedirectStep::Optional
+        );
+        if !(takes_urls && !self.entered_urls(was).is_empty()) {
+            self.urls.clear();
+            for url in t.default_redirect_urls() {
+                self.push_url(url);
+            }
         }
         if self.urls.is_empty() && t.redirect_step() == RedirectStep::Required {
             self.push_url(String::new());
@@ -147,6 +155,29 @@ impl Draft {
         let suggested_before = was.and_then(|w| w.suggested_name(company));
         if self.name.trim().is_empty() || suggested_before.as_deref() == Some(self.name.as_str()) {
             self.name = t.suggested_name(company).unwrap_or_default();
+        }
+    }
+
+    /// The redirect URLs the user entered: non-blank, and not just the defaults of template `was`.
+    pub fn entered_urls(&self, was: Option<Template>) -> Vec<String> {
+        let entered: Vec<String> = self
+            .url_values()
+            .into_iter()
+            .filter(|u| !u.trim().is_empty())
+            .collect();
+        let defaults = was.map(Template::default_redirect_urls).unwrap_or_default();
+        if entered == defaults {
+            Vec::new()
+        } else {
+            entered
+        }
+    }
+
+    /// How many entered redirect URLs switching to template `t` would drop (it takes none).
+    pub fn urls_dropped_by(&self, t: Template) -> usize {
+        match t.redirect_step() {
+            RedirectStep::Required | RedirectStep::Optional => 0,
+            _ => self.entered_urls(self.template).len(),
         }
     }
 

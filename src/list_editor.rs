@@ -203,10 +203,11 @@ fn Row(
     }
 }
 
-/// "Redirect URL" → "redirect URL" (inside a sentence).
+/// "Redirect URL" → "redirect URL" inside a sentence; an acronym ("CORS origin") stays as it is.
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
+    match (c.next(), s.chars().nth(1)) {
+        (Some(f), Some(second)) if !second.is_uppercase() => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
 }

@@ -77,26 +77,46 @@ for (const v of VARIANTS) {
         },
       });
       await page.getByRole('button', { name: 'Create Application' }).click();
-      await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
       await check(page, 'success');
       await page.getByRole('button', { name: 'New client secret' }).click();
       await page.getByLabel(/New client secret \(expires/).waitFor();
       await check(page, 'success-secret');
 
-      // The app page, with findings, a generated key pair and a publish request.
+      // The console, section by section: findings, a generated key pair, a publish request, the
+      // delete confirmation.
+      const section = async (title) => {
+        await page.getByRole('navigation', { name: 'App sections' }).getByRole('link', { name: title, exact: true }).click();
+        await page.getByRole('heading', { level: 2, name: title, exact: true }).waitFor();
+      };
+      page.once('dialog', (d) => d.accept()); // "the secret is shown only once: leave?"
       await page.getByRole('link', { name: 'View or change CORS and redirection URLs' }).click();
-      await page.getByRole('heading', { level: 2, name }).waitFor();
-      await page.getByLabel('CORS origins').fill('https://spa.example.com/path');
-      await page.locator('#app-cors-findings li').first().waitFor();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Authentication' }).waitFor();
+      await page.locator('#app-cors-add').click();
+      await page.getByLabel('CORS origin 1', { exact: true }).fill('https://spa.example.com/path');
+      await page.locator('#app-cors-0-findings li').first().waitFor();
       await page.getByLabel('redirect_uri your app sends').fill('https://app.example.com/cb');
       await page.locator('#probe-result.ok').waitFor();
+      await check(page, 'console-authentication');
+      await section('Overview');
+      await page.locator('.start-coding .authority').first().waitFor();
+      await check(page, 'console-overview');
+      await section('Integration');
+      await check(page, 'console-integration');
+      await section('Keys');
       await page.locator('#secret-list li').filter({ hasText: '·' }).first().waitFor();
-      await check(page, 'app-page');
       await page.getByRole('button', { name: 'Generate a key pair' }).click();
       await page.getByText('Download the private key now.').waitFor();
+      await page.locator('#certificate-list li button').first().click();
+      await page.getByRole('alertdialog').first().waitFor();
+      await check(page, 'console-keys');
+      await section('Publishing');
       await page.locator('#sec-publish').getByRole('button', { name: 'Request to publish' }).click();
       await page.getByText('Requested. An app manager reviews it.').waitFor();
-      await check(page, 'app-page-keys-publish');
+      await check(page, 'console-publishing');
+      await section('Settings');
+      await check(page, 'console-settings');
 
       // Integration points (ERP) and the Empty template's shorter stepper.
       await page.goto(`${BASE}/#/`);
@@ -114,7 +134,10 @@ for (const v of VARIANTS) {
       await erp.getByLabel('Endpoint URL').fill('http://erp.example.com');
       await erp.locator('.findings li').first().waitFor();
       await check(page, 'step3-integration-points');
-      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('button', { name: 'Cancel this registration' }).click();
+      await page.getByRole('alertdialog').waitFor();
+      await check(page, 'cancel-confirmation');
+      await page.getByRole('button', { name: 'Discard registration' }).click();
 
       // Offline banner and the draft offer.
       await page.getByRole('button', { name: 'Create App' }).click();
@@ -132,7 +155,7 @@ for (const v of VARIANTS) {
       const other = await apiSignIn('other@demo.test');
       const foreign = await apiCreateApp(other, { template: 'empty', name: uniq('E2E foreign'), technical_contact: 'other@demo.test' }, 'other');
       await page.goto(`${BASE}/#/apps/${foreign.id}`);
-      await page.getByRole('heading', { level: 2, name: 'App not found' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'App not found' }).waitFor();
       await check(page, 'not-found');
     } finally {
       await context.close();
@@ -142,7 +165,7 @@ for (const v of VARIANTS) {
     const mgr = await contextAs(browser, 'appmanager@demo.test', opts);
     try {
       await mgr.page.goto(`${BASE}/#/publish-requests`);
-      await mgr.page.getByRole('heading', { level: 2, name: 'Publish requests' }).waitFor();
+      await mgr.page.getByRole('heading', { level: 1, name: 'Publish requests' }).waitFor();
       await mgr.page.locator('#review-list li').first().waitFor();
       await check(mgr.page, 'app-manager-queue');
     } finally {
@@ -153,7 +176,7 @@ for (const v of VARIANTS) {
     const emb = await contextAs(browser, 'dev@demo.test', opts);
     try {
       await emb.page.goto(`${BASE}/embed.html`);
-      await emb.page.locator('#appreg').getByRole('heading', { level: 2, name: 'Demo Partner AS' }).waitFor();
+      await emb.page.locator('#appreg').getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
       await check(emb.page, 'embedded');
     } finally {
       await emb.context.close();

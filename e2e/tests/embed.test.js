@@ -20,7 +20,7 @@ test('the embedded wizard mounts into #appreg and dispatches appreg:created with
     await page.goto(`${BASE}/embed.html`);
     // The SPA lives inside the host's layout, not in <body>.
     const host = page.locator('#appreg');
-    await host.getByRole('heading', { level: 2, name: 'Demo Partner AS' }).waitFor();
+    await host.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     assert.equal(await page.locator('header.portal-header').textContent(), 'Acme partner portal');
     assert.equal(await page.locator('body > .appreg').count(), 0);
     assert.equal(await host.locator('.appreg').count(), 1);
@@ -32,7 +32,7 @@ test('the embedded wizard mounts into #appreg and dispatches appreg:created with
 
     // Cancel first: appreg:cancelled.
     await host.getByRole('button', { name: 'Create App' }).click();
-    await host.getByRole('button', { name: 'Cancel' }).click();
+    await host.getByRole('button', { name: 'Cancel' }).click(); // nothing entered yet: no question
     await until(() => page.evaluate(() => window.__events), (e) => e.length === 1, { what: 'cancelled event' });
     assert.deepEqual(await page.evaluate(() => window.__events), [{ type: 'appreg:cancelled', target: 'appreg' }]);
 

@@ -27,15 +27,16 @@ async function tabTo(page, want, { back = false, max = 40, what } = {}) {
   throw new Error(`${back ? 'Shift+' : ''}Tab never reached ${what}; focus went through ${JSON.stringify(seen)}`);
 }
 
-async function headingFocused(page, name) {
-  await until(() => focused(page), (f) => f.tag === 'h2' && f.text === name, { what: `focus on the heading "${name}"` });
+/** A page's title is its h1; a wizard step's title is an h2 under the wizard's h1. */
+async function headingFocused(page, name, tag = 'h2') {
+  await until(() => focused(page), (f) => f.tag === tag && f.text === name, { what: `focus on the heading "${name}"` });
 }
 
 test('a whole wizard run with the keyboard only; focus moves to each step heading', async () => {
   const { context, page, cookie } = await contextAs(browser, 'dev@demo.test');
   try {
     await page.goto(`${BASE}/#/`);
-    await headingFocused(page, 'Demo Partner AS');
+    await headingFocused(page, 'Demo Partner AS', 'h1');
     await tabTo(page, (f) => f.text === 'Create App', { what: 'Create App' });
     await page.keyboard.press('Enter');
 
@@ -91,7 +92,7 @@ test('a whole wizard run with the keyboard only; focus moves to each step headin
     await headingFocused(page, 'Review and create');
     await tabTo(page, (f) => f.text === 'Create Application', { what: 'Create Application' });
     await page.keyboard.press('Space');
-    await headingFocused(page, 'Your app is registered');
+    await headingFocused(page, 'Your app is registered', 'h1');
     assert.match(await page.locator('#client-id').textContent(), /^[0-9a-f]{32}$/);
     const apps = await appsNamed(cookie, name);
     assert.equal(apps.length, 1);

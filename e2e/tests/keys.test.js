@@ -17,7 +17,7 @@ test('"New client secret" shows the secret once; after a reload only its last fo
   try {
     const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E secret'), redirect_urls: ['https://app.example.com/cb'] });
     await page.goto(`${BASE}/#/apps/${app.id}/created`);
-    await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
     await page.getByRole('button', { name: 'New client secret' }).click();
     const warning = page.getByRole('alert').filter({ hasText: 'Copy this secret now.' });
     await warning.waitFor();
@@ -32,13 +32,17 @@ test('"New client secret" shows the secret once; after a reload only its last fo
     assert.equal(file.client_secret, secret);
     assert.equal(file.client_id, app.client_ids.sod);
 
+    // Leaving while the secret is shown asks first (the browser's own "Leave site?" question).
+    const asked = [];
+    page.once('dialog', async (d) => { asked.push(d.type()); await d.accept(); });
     await page.reload();
-    await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
+    assert.deepEqual(asked, ['beforeunload']);
     await page.getByRole('button', { name: 'New client secret' }).waitFor();
     assert.equal(await page.getByLabel(/New client secret \(expires/).count(), 0);
     assert.ok(!(await everything(page)).includes(secret), 'the secret is gone after a reload');
 
-    await page.goto(`${BASE}/#/apps/${app.id}`);
+    await page.goto(`${BASE}/#/apps/${app.id}/keys`);
     const list = page.locator('#secret-list li');
     await until(() => list.allTextContents(), (t) => t.some((x) => /…[A-Za-z0-9_-]{4} ·/.test(x)), { what: 'secret list' });
     const items = await list.allTextContents();
@@ -58,8 +62,8 @@ test('a third live secret in one environment is refused with a clear message', a
   const { context, page, cookie } = await contextAs(browser, 'dev@demo.test');
   try {
     const app = await apiCreateApp(cookie, { template: 'empty', name: uniq('E2E three secrets') });
-    await page.goto(`${BASE}/#/apps/${app.id}`);
-    await page.getByRole('heading', { level: 2, name: app.name }).waitFor();
+    await page.goto(`${BASE}/#/apps/${app.id}/keys`);
+    await page.getByRole('heading', { level: 1, name: app.name }).waitFor();
     const section = page.locator('#sec-secrets');
     await section.getByLabel('Environment').selectOption({ label: 'Stage' });
     const make = section.getByRole('button', { name: 'New client secret' });

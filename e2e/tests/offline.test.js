@@ -66,13 +66,13 @@ test('offline: validates, keeps the draft over a reload, queues the create and s
 
     // Back online: sent once, the success page opens.
     await context.setOffline(false);
-    await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
     assert.match(await page.locator('#client-id').textContent(), /^[0-9a-f]{32}$/);
     // Another offline/online round and a reload do not send it again.
     await context.setOffline(true);
     await context.setOffline(false);
     await page.reload();
-    await page.getByRole('heading', { level: 2, name: 'Your app is registered' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
     assert.equal(await page.getByRole('region', { name: 'Resume your draft?' }).count(), 0, 'the draft is gone');
     const apps = await appsNamed(cookie, name);
     assert.equal(apps.length, 1, 'exactly one application');

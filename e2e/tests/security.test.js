@@ -17,13 +17,13 @@ test("signed in as other@demo.test, the demo partner's app URL shows \"not found
     const app = await apiCreateApp(dev.cookie, { template: 'web', name: uniq('E2E private'), redirect_urls: ['https://app.example.com/cb'] });
     // The owner sees it.
     await dev.page.goto(`${BASE}/#/apps/${app.id}`);
-    await dev.page.getByRole('heading', { level: 2, name: app.name }).waitFor();
+    await dev.page.getByRole('heading', { level: 1, name: app.name }).waitFor();
 
     for (const path of [`#/apps/${app.id}`, `#/apps/${app.id}/created`, `#/apps/${app.id}/urls`]) {
       await other.page.goto(`${BASE}/${path}`);
       const alert = other.page.getByRole('alert').filter({ hasText: /not found/i });
       await alert.waitFor();
-      await other.page.getByRole('heading', { level: 2, name: 'App not found' }).waitFor();
+      await other.page.getByRole('heading', { level: 1, name: 'App not found' }).waitFor();
       assert.equal(await other.page.getByRole('heading', { name: 'Your app is registered' }).count(), 0, `${path}: no success heading`);
       const text = await other.page.locator('body').innerText();
       assert.ok(!text.includes(app.name), `${path}: the name is not shown`);
@@ -96,11 +96,11 @@ test('an app name with <img src=x onerror=alert(1)> is rejected and never render
     await page.locator('li[data-rule="RU-WHITESPACE"]').waitFor();
     assert.equal(await imgs(), 0);
     const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E tester'), redirect_urls: ['https://app.example.com/cb'] });
-    await page.goto(`${BASE}/#/apps/${app.id}`);
+    await page.goto(`${BASE}/#/apps/${app.id}/authentication`);
     await page.getByLabel('redirect_uri your app sends').fill(XSS);
     await until(() => page.locator('#probe-result').textContent(), (t) => t.length > 0, { what: 'tester answer' });
-    await page.getByLabel('Allowed redirect URLs').fill(XSS);
-    await page.locator('#app-redirects-findings li').first().waitFor();
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill(XSS);
+    await page.locator('#app-redirect-0-findings li').first().waitFor();
     assert.equal(await imgs(), 0);
     assert.deepEqual(dialogs, [], 'no dialog fired');
   } finally {

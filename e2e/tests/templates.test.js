@@ -91,29 +91,45 @@ for (const c of CASES) {
       const clientId = await createAndWait(page);
       assert.match(clientId, /^[0-9a-f]{32}$/);
       assert.equal(await page.locator('#created-name').textContent(), name);
-      await page.getByRole('button', { name: 'New client secret' }).waitFor();
-      for (const link of ['Request to publish', 'View or change CORS and redirection URLs', 'Add a certificate']) {
-        await page.getByRole('link', { name: link }).waitFor();
-      }
+      // The next steps fit the template: no secret or redirect URLs for Mirroring, no certificate for Native.
+      assert.equal(await page.getByRole('button', { name: 'New client secret' }).count(), c.template === 'mirroring' ? 0 : 1);
+      assert.equal(await page.getByRole('link', { name: 'View or change CORS and redirection URLs' }).count(), c.template === 'mirroring' ? 0 : 1);
+      assert.equal(await page.getByRole('link', { name: 'Add a certificate' }).count(), c.template === 'native' ? 0 : 1);
+      await page.getByRole('link', { name: 'Request to publish' }).waitFor();
       assert.equal(await page.getByRole('link', { name: 'App Store information' }).count(), c.type === 'Standard' ? 1 : 0);
 
-      // The app page shows the configuration the template implies.
-      await page.getByRole('link', { name: 'View or change CORS and redirection URLs' }).click();
-      await page.getByRole('heading', { level: 2, name }).waitFor();
-      const overview = page.locator('.app-page dl.summary').first();
-      await until(() => overview.innerText(), (t) => t.includes('client ID'), { what: 'overview' });
-      const text = await overview.innerText();
+      // The console's overview shows the configuration the template implies.
+      await page.getByRole('link', { name: /^Start coding/ }).click();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Overview' }).waitFor();
+      const text = await page.locator('#app-summary').innerText();
       assert.match(text, new RegExp(`Template\\s+${c.title.replace(/[()]/g, '\\$&')}`));
       assert.match(text, new RegExp(`App type\\s+${c.type}`));
       assert.match(text, /Technical contact\s+dev@demo\.test/);
-      assert.ok(text.includes(`published · client ID ${clientId}`), text);
-      assert.match(text, /Stage\s+not published · client ID [0-9a-f]{32}/);
+      const env = (e) => page.locator(`#app-environments tr[data-env="${e}"]`);
+      assert.equal(await env('sod').locator('.env-state').textContent(), 'Published');
+      assert.equal(await env('sod').locator('.client-id code').textContent(), clientId);
+      assert.equal(await env('stage').locator('.env-state').textContent(), 'Not published');
+      assert.match(await env('stage').locator('.client-id code').textContent(), /^[0-9a-f]{32}$/);
       const caps = await page.locator('#app-capabilities li').allTextContents();
       assert.deepEqual(c.caps.length ? caps : [], c.caps);
-      const redirects = (await page.getByLabel('Allowed redirect URLs').inputValue()).split('\n').filter(Boolean);
-      assert.deepEqual(redirects, c.redirects);
+
+      const nav = page.getByRole('navigation', { name: 'App sections' });
+      await nav.getByRole('link', { name: 'Authentication' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Authentication' }).waitFor();
+      if (c.template === 'mirroring') {
+        await page.locator('#no-redirects').waitFor();
+      } else {
+        const redirects = await page.locator('#app-redirect-list input').evaluateAll((els) => els.map((e) => e.value));
+        assert.deepEqual(redirects, c.redirects);
+      }
+      await nav.getByRole('link', { name: 'Integration' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Integration' }).waitFor();
       for (const [k, v] of Object.entries(c.endpointText ?? {})) {
-        assert.match(text, new RegExp(`${k}\\s+${v.replace(/[.()]/g, '\\$&')}`));
+        const group = page.getByRole('group', { name: k, exact: true });
+        const on = v.startsWith('On: ');
+        assert.equal(await group.getByRole('switch').getAttribute('aria-checked'), String(on));
+        assert.equal(await group.getByLabel('Endpoint URL').inputValue(), on ? v.slice(4) : '');
       }
       noPageErrors(page);
     } finally {
@@ -131,8 +147,16 @@ test('Custom database mirroring suggests "Data mirroring for <company>"', async 
     await nextButton(page).click();
     await atStep(page, 'Name your application');
     assert.equal(await page.getByLabel('Application name').inputValue(), 'Data mirroring for Demo Partner AS');
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('heading', { level: 2, name: 'Demo Partner AS' }).waitFor();
+    // Entered data: Cancel asks first, naming what is lost; "Keep editing" keeps it.
+    await page.getByRole('button', { name: 'Cancel this registration' }).click();
+    const ask = page.getByRole('alertdialog', { name: /Discard this registration\?/ });
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Keep editing' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByLabel('Application name').inputValue(), 'Data mirroring for Demo Partner AS');
+    await page.getByRole('button', { name: 'Cancel this registration' }).click();
+    await ask.getByRole('button', { name: 'Discard registration' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
   } finally {
     await context.close();
   }

@@ -52,7 +52,9 @@ test('native: myapp://callback is refused as it is typed and blocks Next; fixing
     assert.match(await msg.textContent(), /reverse-domain form/);
     assert.equal(await url2.getAttribute('aria-invalid'), 'true');
     assert.equal(await isDisabled(nextButton(page)), true);
-    assert.match(await page.locator('#next-reason').textContent(), /reverse-domain/);
+    // Next says where to look; the message itself is shown (and announced) once, at the field.
+    assert.match(await page.locator('#next-reason').textContent(), /fix the redirect URLs \(1 error, shown above\)/);
+    assert.equal(await page.getByText(/reverse-domain form/).count(), 1);
     await nextButton(page).click({ force: true }); // a disabled Next does nothing
     assert.equal(await page.getByRole('heading', { level: 2, name: 'Redirect URLs' }).count(), 1);
 

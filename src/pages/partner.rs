@@ -46,14 +46,22 @@ pub fn PartnerPage() -> impl IntoView {
     });
     let filtered = Memo::new(move |_| query.get() != AppQuery::default());
     let first = ui::read(move || {
-        let (p, q) = (partner.get().map(|p| p.id), query.get());
+        let (p, mut q) = (partner.get().map(|p| p.id), query.get());
         async move {
-            match p {
-                Some(p) => api::applications(&p, &q, None).await,
-                None => Err(ApiError::Http {
+            let Some(p) = p else {
+                return Err(ApiError::Http {
                     status: 404,
                     problem: None,
-                }),
+                });
+            };
+            // Answers can arrive out of order: whichever read finishes last answers for the
+            // search and filters on screen now, so an older answer never replaces a newer one.
+            loop {
+                let r = api::applications(&p, &q, None).await;
+                match query.try_get_untracked() {
+                    Some(now) if now != q => q = now,
+                    _ => return r,
+                }
             }
         }
     });

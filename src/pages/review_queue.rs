@@ -65,7 +65,7 @@ pub fn PublishQueue() -> impl IntoView {
                                         " → "{r.environment.title()}
                                         <span class="muted">" · requested "<Time iso=r.created_at.clone() /></span>
                                         " "
-                                        <a class="open-app" href=Route::App(r.application_id.clone(), Section::Publishing).href() aria-label=format!("Open {}", r.application_name)>"Open the app"</a>
+                                        <a class="open-app" href=Route::App(r.application_id.clone(), Section::Publishing).href() >"Open "{r.application_name.clone()}</a>
                                     </p>
                                     {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
                                     <label for=for_id>"Reason for rejecting " {label.clone()}</label>

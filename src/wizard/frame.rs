@@ -1,6 +1,7 @@
 //! What every step shares: the stepper and the step's frame (heading, Back / Next / Cancel).
 
 use super::W;
+use crate::confirm::Confirm;
 use crate::draft::{first_open_step, steps_for, Step};
 use crate::routes::Route;
 use leptos::html;
@@ -8,7 +9,19 @@ use leptos::prelude::*;
 
 #[component]
 pub(super) fn Stepper(w: W) -> impl IntoView {
+    // On a narrow screen the list gives way to one line: "Step 2 of 5 · Name".
+    let compact = move || {
+        let t = w.template.get();
+        let current = w.step.get();
+        let steps = steps_for(t);
+        let n = steps
+            .iter()
+            .position(|s| *s == current)
+            .map_or(1, |i| i + 1);
+        format!("Step {n} of {} · {}", steps.len(), current.title(t))
+    };
     view! {
+        <p class="stepper-compact" id="stepper-compact">{compact}</p>
         <nav aria-label="Steps">
             <ol class="stepper">
                 {move || {
@@ -68,6 +81,7 @@ pub(super) fn StepFrame(
     let next = w.neighbour(step, 1);
     let back = w.neighbour(step, -1);
     let ok = Memo::new(move |_| w.ok(step));
+    let pristine = Memo::new(move |_| w.draft.with(|d| d.is_pristine()));
     let reason = Memo::new(move |_| (!ok.get()).then(|| w.first_error(step)).flatten());
     view! {
         <section class="step" aria-labelledby="step-title">
@@ -93,9 +107,27 @@ pub(super) fn StepFrame(
                         "Next"
                     </button>
                 })}
-                <button type="button" class="link" id="cancel" on:click=move |_| ctx.cancel()>
-                    "Cancel"
-                </button>
+                {move || if pristine.get() {
+                    view! {
+                        <button type="button" class="link" id="cancel" on:click=move |_| ctx.cancel()>
+                            "Cancel"
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Confirm
+                            id="cancel".into()
+                            class="link"
+                            text="Cancel"
+                            label="Cancel this registration".into()
+                            question="Discard this registration? What you entered is deleted from this device.".into()
+                            yes="Discard registration"
+                            no="Keep editing"
+                            pending=Signal::derive(|| false)
+                            on_yes=Callback::new(move |_| ctx.cancel())
+                        />
+                    }.into_any()
+                }}
                 <p id="next-reason" class="reason" aria-live="polite">{reason}</p>
             </footer>
         </section>

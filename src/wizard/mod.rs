@@ -52,21 +52,35 @@ impl W {
             .with(|v| step_ok(step, self.template.get(), v.as_ref(), taken))
     }
 
-    /// The first error of a step, for the line next to a disabled Next.
+    /// Why Next is disabled, for the line next to it. It points at the field rather than repeating
+    /// the field's own message, which is shown (and announced) once, next to the field.
     fn first_error(&self, step: Step) -> Option<String> {
         if step == Step::Template && self.template.get().is_none() {
             return Some("Choose a template to continue.".into());
         }
-        if step == Step::Name {
-            if let Some(f) = self.taken.get() {
-                return Some(f.message);
-            }
+        if step == Step::Name && self.taken.with(Option::is_some) {
+            return Some("To continue, choose a name that is not taken (see above).".into());
         }
         self.validated.with(|v| {
-            v.as_ref()?
+            let errors: Vec<_> = v
+                .as_ref()?
                 .errors()
-                .find(|e| Step::of_field(&e.field) == step)
-                .map(|e| e.message.clone())
+                .filter(|e| Step::of_field(&e.field) == step)
+                .collect();
+            let first = errors.first()?;
+            let what = match first.field {
+                appreg_core::FieldPath::Name => "the application name",
+                appreg_core::FieldPath::TechnicalContact => "the technical contact",
+                appreg_core::FieldPath::AppType => "the app type",
+                appreg_core::FieldPath::Endpoint(_) | appreg_core::FieldPath::EndpointUrl(_) => {
+                    "the endpoints"
+                }
+                _ => "the redirect URLs",
+            };
+            Some(match errors.len() {
+                1 => format!("To continue, fix {what} (1 error, shown above)."),
+                n => format!("To continue, fix {what} ({n} errors, shown above)."),
+            })
         })
     }
 

@@ -36,8 +36,21 @@ pub(super) fn TemplateStep(w: W) -> impl IntoView {
                                     id=id
                                     value=t.id()
                                     prop:checked=move || w.template.get() == Some(t)
-                                    on:change=move |_| {
+                                    on:change=move |ev| {
                                         let c = company.get_untracked();
+                                        let dropped = w.draft.with_untracked(|d| d.urls_dropped_by(t));
+                                        if dropped > 0 && !confirm_switch(t, dropped) {
+                                            // Stay: the radios go back to the template still chosen.
+                                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                                            input.set_checked(false);
+                                            if let Some(old) = w.template.get_untracked().and_then(|o| {
+                                                document().get_element_by_id(&format!("template-{}", o.id()))
+                                            }) {
+                                                let old: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(old);
+                                                old.set_checked(true);
+                                            }
+                                            return;
+                                        }
                                         w.edit(|d| d.choose_template(t, &c));
                                     }
                                 />
@@ -82,4 +95,20 @@ pub(super) fn TemplateStep(w: W) -> impl IntoView {
             {move || w.template.get().map(|t| view! { <ConfigTable template=t /> })}
         </StepFrame>
     }
+}
+
+/// Asks before a template switch drops redirect URLs the user entered.
+fn confirm_switch(t: Template, dropped: usize) -> bool {
+    let what = if dropped == 1 {
+        "the redirect URL you entered".to_string()
+    } else {
+        format!("the {dropped} redirect URLs you entered")
+    };
+    let question = format!(
+        "A {} app has no redirect URLs, so switching drops {what}. Switch anyway?",
+        t.title()
+    );
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&question).ok())
+        .unwrap_or(true)
 }

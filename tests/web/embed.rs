@@ -42,7 +42,14 @@ async fn embedding_dispatches_created_and_cancelled_on_the_host_element() {
 
     open_wizard(&m).await;
     m.click("#template-web").await;
+    // Entered data: Cancel asks first; nothing is dropped until "Discard registration".
     m.click("#cancel").await;
+    assert!(
+        m.q("#cancel-dialog:not([hidden])").is_some(),
+        "the question is shown"
+    );
+    assert_eq!(cancelled.borrow().len(), 0);
+    m.click("#cancel-dialog button.danger").await;
     m.find("#create-app-start").await;
     assert_eq!(cancelled.borrow().len(), 1);
     assert!(store::load_draft().is_none(), "cancel drops the draft");

@@ -80,7 +80,7 @@ pub(super) fn CertificatesSection() -> impl IntoView {
                             let what = format!("the {} certificate {name}", cert.environment.title());
                             view! {
                                 <li class="row wrap">
-                                    <span>{cert.environment.title()}" · "{cert.description.clone()}" · added "<Time iso=cert.created_at.clone() />" · "<Time iso=cert.expires_at.clone() verbs=("expires", "expired") /></span>
+                                    <span>{cert.environment.title()}{(!cert.description.is_empty()).then(|| format!(" · {}", cert.description))}" · added "<Time iso=cert.created_at.clone() />" · "<Time iso=cert.expires_at.clone() verbs=("expires", "expired") /></span>
                                     <ExpiryBadge iso=cert.expires_at.clone() />
                                     {move || editable.get().then(|| view! {
                                         <Confirm
