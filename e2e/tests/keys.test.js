@@ -31,6 +31,10 @@ test('"New client secret" shows the secret once; after a reload only its last fo
     const file = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(file.client_secret, secret);
     assert.equal(file.client_id, app.client_ids.sod);
+    // … with where to sign in with it ("Start coding").
+    assert.equal(file.authority, 'https://sod.superoffice.com/login');
+    assert.match(file.discovery_url, /^https:\/\/sod\.superoffice\.com\/login\/.*openid-configuration$/);
+    assert.match(file.token_endpoint, /^https:\/\/sod\.superoffice\.com\/login\//);
 
     // Leaving while the secret is shown asks first (the browser's own "Leave site?" question).
     const asked = [];

@@ -231,12 +231,14 @@ fn DeletedApps() -> impl IntoView {
             }
         }
     });
+    let restored = RwSignal::new(String::new());
     let restore = ui::write(move |id: &String| {
         let id = id.clone();
         async move {
             let r = api::restore_application(&id).await;
             refresh.update(|n| *n += 1);
-            r.map(|a| a.name)
+            restored.set(r?.name);
+            Ok::<_, ApiError>(())
         }
     });
     view! {
@@ -269,7 +271,7 @@ fn DeletedApps() -> impl IntoView {
                 })}
                 <p role="status" id="restore-status">
                     {move || match restore.value().get() {
-                        Some(Ok(name)) => format!("{name} is restored."),
+                        Some(Ok(())) => format!("{} is restored.", restored.get()),
                         Some(Err(e)) => e.message(),
                         None => String::new(),
                     }}

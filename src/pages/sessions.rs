@@ -1,6 +1,7 @@
 //! My sessions (the user menu): where I am signed in, and "End" for the other devices.
 
 use crate::api;
+use crate::time::Time;
 use crate::ui::{self, focus_on_mount, loaded, Shape};
 use leptos::html;
 use leptos::prelude::*;
@@ -39,7 +40,7 @@ pub fn Sessions() -> impl IntoView {
                                     <span>
                                         <strong>{agent}</strong>
                                         {s.current.then_some(" (this device)")}
-                                        <span class="muted">" · "{s.ip}" · signed in "{s.created_at}" · last seen "{s.last_seen_at}</span>
+                                        <span class="muted">" · "{s.ip}" · signed in "<Time iso=s.created_at.clone() />" · last seen "<Time iso=s.last_seen_at.clone() /></span>
                                     </span>
                                     {(!s.current).then(|| view! {
                                         <button type="button" on:click=move |_| { end.dispatch(id.clone()); }>"End"</button>

@@ -147,20 +147,38 @@ fn StartCodingPanel(template: Template) -> impl IntoView {
 
 /// The JSON download: per environment, the client ID, the three URLs and the quickstart.
 fn start_coding_json(name: &str, template: Template, sc: &StartCoding) -> String {
-    let envs: Vec<serde_json::Value> = sc
-        .environments
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "environment": e.environment.id(),
-                "client_id": e.client_id,
-                "authority": e.authority,
-                "discovery_url": e.discovery_url,
-                "token_endpoint": e.token_endpoint,
-                "quickstart": quickstart(template, &e.client_id, &e.authority),
+    #[derive(serde::Serialize)]
+    struct Env<'a> {
+        environment: &'a str,
+        client_id: &'a str,
+        authority: &'a str,
+        discovery_url: &'a str,
+        token_endpoint: &'a str,
+        quickstart: String,
+    }
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        application: &'a str,
+        application_id: &'a str,
+        template: &'a str,
+        environments: Vec<Env<'a>>,
+    }
+    let file = File {
+        application: name,
+        application_id: &sc.application_id,
+        template: template.id(),
+        environments: sc
+            .environments
+            .iter()
+            .map(|e| Env {
+                environment: e.environment.id(),
+                client_id: &e.client_id,
+                authority: &e.authority,
+                discovery_url: &e.discovery_url,
+                token_endpoint: &e.token_endpoint,
+                quickstart: quickstart(template, &e.client_id, &e.authority),
             })
-        })
-        .collect();
-    serde_json::json!({ "application": name, "application_id": sc.application_id, "template": template.id(), "environments": envs })
-        .to_string()
+            .collect(),
+    };
+    serde_json::to_string(&file).unwrap_or_default()
 }

@@ -5,7 +5,9 @@ use crate::api;
 use crate::confirm::Confirm;
 use crate::time::{ExpiryBadge, Time};
 use crate::ui::{self, download, loaded, CopyButton, Shape};
-use appreg_core::api::{ClientIds, NewSecretRequest, MAX_SECRET_DAYS};
+use appreg_core::api::{
+    ClientIds, EnvironmentEndpoints, NewSecret, NewSecretRequest, MAX_SECRET_DAYS,
+};
 use appreg_core::{Environment, Template};
 use leptos::prelude::*;
 
@@ -109,7 +111,16 @@ pub(crate) fn SecretMaker(
             if let Some(n) = refresh {
                 n.update(|n| *n += 1);
             }
-            r
+            // The download also says where to sign in with it (best effort: the secret is shown anyway).
+            let endpoints = match &r {
+                Ok(s) => api::start_coding(&app_id).await.ok().and_then(|sc| {
+                    sc.environments
+                        .into_iter()
+                        .find(|e| e.environment == s.environment)
+                }),
+                Err(_) => None,
+            };
+            r.map(|s| (s, endpoints))
         }
     });
     let hidden = RwSignal::new(false);
@@ -155,17 +166,14 @@ pub(crate) fn SecretMaker(
                 }
                 Some(match make.value().get()? {
                     Err(e) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
-                    Ok(s) => {
+                    Ok((s, endpoints)) => {
                         let secret = s.secret.clone();
                         let client_id = match s.environment {
                             Environment::Sod => &client_ids.sod,
                             Environment::Stage => &client_ids.stage,
                             Environment::Production => &client_ids.production,
                         };
-                        let file = format!(
-                            "{{\"application\":{},\"client_id\":{},\"environment\":\"{}\",\"secret_id\":{},\"client_secret\":{},\"expires_at\":{}}}\n",
-                            json_str(&app_name), json_str(client_id), s.environment.id(), json_str(&s.id), json_str(&s.secret), json_str(&s.expires_at)
-                        );
+                        let file = secret_file(&app_name, client_id, &s, endpoints.as_ref());
                         view! {
                             <div class="alert warning" role="alert" id="secret-warning">
                                 <strong>"Copy this secret now."</strong>
@@ -189,6 +197,38 @@ pub(crate) fn SecretMaker(
     }
 }
 
-fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+/// "Download as JSON": the secret with its client ID and, when known, where to sign in with it.
+fn secret_file(
+    app_name: &str,
+    client_id: &str,
+    s: &NewSecret,
+    at: Option<&EnvironmentEndpoints>,
+) -> String {
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        application: &'a str,
+        client_id: &'a str,
+        environment: &'a str,
+        secret_id: &'a str,
+        client_secret: &'a str,
+        expires_at: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authority: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        discovery_url: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token_endpoint: Option<&'a str>,
+    }
+    let file = File {
+        application: app_name,
+        client_id,
+        environment: s.environment.id(),
+        secret_id: &s.id,
+        client_secret: &s.secret,
+        expires_at: &s.expires_at,
+        authority: at.map(|e| e.authority.as_str()),
+        discovery_url: at.map(|e| e.discovery_url.as_str()),
+        token_endpoint: at.map(|e| e.token_endpoint.as_str()),
+    };
+    serde_json::to_string(&file).unwrap_or_default() + "\n"
 }

@@ -137,17 +137,16 @@ fn DeleteApp() -> impl IntoView {
                 None => api::application(&id).await?.1.unwrap_or_default(),
             };
             api::delete_application(&id, &tag).await?;
-            Ok::<_, ApiError>(api::application(&id).await.ok())
+            // Deleted: back to the partner page; deactivated: the console shows it read-only.
+            match api::application(&id).await {
+                Ok((a, tag)) => {
+                    c.app.set(a);
+                    c.etag.set(tag);
+                }
+                Err(_) => ctx.navigate(Route::Home),
+            }
+            Ok::<_, ApiError>(())
         }
-    });
-    // Deleted: back to the partner page; deactivated: the console shows it read-only.
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(Some((a, tag)))) => {
-            c.app.set(a);
-            c.etag.set(tag);
-        }
-        Some(Ok(None)) => ctx.navigate(Route::Home),
-        _ => {}
     });
     let matches = {
         let name = name.clone();
@@ -205,13 +204,10 @@ fn Restore() -> impl IntoView {
         let id = c.id();
         async move {
             api::restore_application(&id).await?;
-            api::application(&id).await
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok((a, tag))) = restore.value().get() {
+            let (a, tag) = api::application(&id).await?;
             c.app.set(a);
             c.etag.set(tag);
+            Ok::<_, ApiError>(())
         }
     });
     view! {
