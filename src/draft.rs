@@ -139,7 +139,7 @@ impl Draft {
             t.redirect_step(),
             RedirectStep::Required | RedirectStep::Optional
         );
-        if !(takes_urls && !self.entered_urls(was).is_empty()) {
+        if !takes_urls || self.entered_urls(was).is_empty() {
             self.urls.clear();
             for url in t.default_redirect_urls() {
                 self.push_url(url);
