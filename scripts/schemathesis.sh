@@ -43,6 +43,32 @@ _, app = call("POST", "/api/v1/partners/demo/applications",
 _, secret = call("POST", f"/api/v1/applications/{app['id']}/secrets", {"environment": "sod"}, cookie)
 _, pr = call("POST", f"/api/v1/applications/{app['id']}/publish-requests", {"environment": "stage"}, cookie)
 params = {"partner": "demo", "app": app["id"], "secret": secret["id"], "id": pr["id"]}
+# App Store information exists only for standard apps: one with a saved draft and an uploaded logo.
+_, std = call("POST", "/api/v1/partners/demo/applications",
+              {"template": "web", "app_type": "standard", "name": "Schemathesis store",
+               "redirect_urls": ["https://st.example.com/cb"], "technical_contact": "dev@demo.test"}, cookie)
+import struct, zlib
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+logo = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 0, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(b"".join(b"\0" + bytes(256) for _ in range(256))))
+        + png_chunk(b"IEND", b""))
+form = (b'--st\r\nContent-Disposition: form-data; name="kind"\r\n\r\nlogo\r\n'
+        b'--st\r\nContent-Disposition: form-data; name="file"; filename="logo.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n" + logo + b"\r\n--st--\r\n")
+req = urllib.request.Request(base + f"/api/v1/applications/{std['id']}/app-store/images", data=form,
+                             method="POST", headers={"content-type": "multipart/form-data; boundary=st",
+                                                     "cookie": cookie, "x-requested-with": "appreg"})
+with urllib.request.urlopen(req) as r:
+    image = json.load(r)
+req = urllib.request.Request(base + f"/api/v1/applications/{std['id']}/app-store", method="PUT",
+                             data=json.dumps({"listing_name": "Schemathesis store", "short_description": "Fuzzed.",
+                                              "long_description": "", "homepage_url": "", "support_url": "",
+                                              "privacy_url": "", "terms_url": "", "support_email": "",
+                                              "logo": image}).encode(),
+                             headers={"content-type": "application/json", "if-match": '"as0"',
+                                      "cookie": cookie, "x-requested-with": "appreg"})
+urllib.request.urlopen(req).close()
 with open(sys.argv[2], "w") as f:
     # Business rules (NAME-*, RU-*, ownership, ETags, limits) cannot all live in JSON Schema: a
     # schema-valid request may still be refused with one of the documented problem+json statuses.
@@ -56,6 +82,9 @@ with open(sys.argv[2], "w") as f:
     f.write('\n[[operations]]\ninclude-path = "/api/v1/partners/{partner}/applications"\n'
             'include-method = "GET"\n[operations.checks.positive_data_acceptance]\n'
             'expected-statuses = ["2XX", "400", "401", "403", "404", "409", "412", "422", "428", "429"]\n')
+    # The App Store operations on the standard app and its image.
+    f.write('\n[[operations]]\ninclude-path-regex = "/app-store"\n[operations.parameters]\n'
+            f'app = "{std["id"]}"\nimage = "{image["id"]}"\n')
     # The document's `bearer` scheme, so the ignored-auth check knows which credential to leave out.
     f.write(f'\n[auth.openapi.bearer]\nbearer = "{tok["token"]}"\n')
 

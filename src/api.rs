@@ -11,6 +11,10 @@ use appreg_core::api::{
     Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, StartCoding,
     UserSummary,
 };
+use appreg_core::versions::{
+    ChangeEntry, NewVersion, PublishVersion, VersionInfo, VersionSnapshot,
+};
+use appreg_core::{AppStoreInfo, AppStoreState, ImageRef};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::future::Future;
@@ -414,4 +418,139 @@ pub async fn reject_publish(id: &str, reason: &str) -> Result<PublishRequest, Ap
         reason: reason.to_string(),
     };
     decode(&request("POST", path, vec![], json(&body)).await?)
+}
+
+/// `GET /api/v1/applications/{app}/versions`: newest first.
+pub async fn versions(app: &str) -> Result<Vec<VersionInfo>, ApiError> {
+    let path = format!("/applications/{}/versions", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `GET /api/v1/applications/{app}/versions/{n}`: the version's JSON snapshot, as the server sends it.
+pub async fn version_snapshot(app: &str, n: u32) -> Result<String, ApiError> {
+    let path = format!("/applications/{}/versions/{n}", enc(app));
+    Ok(request("GET", path, vec![], None).await?.body)
+}
+
+/// `GET /api/v1/applications/{app}/versions/{n}`, read.
+pub async fn version(app: &str, n: u32) -> Result<VersionSnapshot, ApiError> {
+    let path = format!("/applications/{}/versions/{n}", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `POST /api/v1/applications/{app}/versions {label}`: a new draft from the current version.
+pub async fn new_version(app: &str, label: &str) -> Result<VersionInfo, ApiError> {
+    let path = format!("/applications/{}/versions", enc(app));
+    let body = NewVersion {
+        label: label.to_string(),
+    };
+    decode(&request("POST", path, vec![], json(&body)).await?)
+}
+
+/// `POST /api/v1/applications/{app}/versions/{n}/publish {environment, message}`: SOD at once,
+/// Stage or Production as a publish request.
+pub async fn publish_version(app: &str, n: u32, req: &PublishVersion) -> Result<(), ApiError> {
+    let path = format!("/applications/{}/versions/{n}/publish", enc(app));
+    request("POST", path, vec![], json(req)).await?;
+    Ok(())
+}
+
+/// A snapshot the change log links to (`snapshot_url`, a path under `/api/v1/applications/`).
+pub async fn snapshot_at(snapshot_url: &str) -> Result<String, ApiError> {
+    let Some(path) = snapshot_url.strip_prefix("/api/v1") else {
+        return Err(ApiError::Decode(format!(
+            "unexpected snapshot link {snapshot_url}"
+        )));
+    };
+    if !path.starts_with("/applications/") {
+        return Err(ApiError::Decode(format!(
+            "unexpected snapshot link {snapshot_url}"
+        )));
+    }
+    Ok(request("GET", path.to_string(), vec![], None).await?.body)
+}
+
+/// `GET /api/v1/applications/{app}/changes`: the change log, newest first.
+pub async fn changes(app: &str) -> Result<Vec<ChangeEntry>, ApiError> {
+    let path = format!("/applications/{}/changes", enc(app));
+    decode(&request("GET", path, vec![], None).await?)
+}
+
+/// `GET /api/v1/applications/{app}/app-store` with its `ETag` (standard apps only).
+pub async fn app_store(app: &str) -> Result<(AppStoreState, Option<String>), ApiError> {
+    let resp = request(
+        "GET",
+        format!("/applications/{}/app-store", enc(app)),
+        vec![],
+        None,
+    )
+    .await?;
+    Ok((decode(&resp)?, resp.etag))
+}
+
+/// `PUT /api/v1/applications/{app}/app-store` with `If-Match`: saves the draft.
+pub async fn save_app_store(
+    app: &str,
+    etag: &str,
+    info: &AppStoreInfo,
+) -> Result<(AppStoreState, Option<String>), ApiError> {
+    let headers = vec![("If-Match", etag.to_string())];
+    let path = format!("/applications/{}/app-store", enc(app));
+    let resp = request("PUT", path, headers, json(info)).await?;
+    Ok((decode(&resp)?, resp.etag))
+}
+
+/// `POST /api/v1/applications/{app}/app-store/publish`: asks to publish the listing (Production).
+pub async fn publish_app_store(app: &str, message: &str) -> Result<PublishRequest, ApiError> {
+    let path = format!("/applications/{}/app-store/publish", enc(app));
+    let body = NewPublishRequest {
+        environment: appreg_core::Environment::Production,
+        message: message.to_string(),
+    };
+    decode(&request("POST", path, vec![], json(&body)).await?)
+}
+
+/// Where an uploaded App Store image is served (for `<img src>`).
+pub fn image_url(app: &str, image: &str) -> String {
+    url(&format!(
+        "/applications/{}/app-store/images/{}",
+        enc(app),
+        enc(image)
+    ))
+}
+
+/// `POST /api/v1/applications/{app}/app-store/images` as `multipart/form-data` (`kind`, `file`). A
+/// file cannot pass through the text [`Transport`], so this one goes to the browser's `fetch` directly.
+pub async fn upload_image(
+    app: &str,
+    kind: &str,
+    file: &web_sys::File,
+) -> Result<ImageRef, ApiError> {
+    use gloo_net::http::{Method, RequestBuilder};
+    let form = web_sys::FormData::new().map_err(|_| ApiError::Network("FormData".into()))?;
+    let _ = form.append_with_str("kind", kind);
+    let _ = form.append_with_blob_and_filename("file", file, &file.name());
+    let path = url(&format!("/applications/{}/app-store/images", enc(app)));
+    let resp = RequestBuilder::new(&path)
+        .method(Method::POST)
+        .credentials(web_sys::RequestCredentials::Include)
+        .header("Accept", "application/json")
+        .header("X-Requested-With", "appreg")
+        .body(form)
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = resp.status();
+    let body = resp
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if status >= 400 {
+        return Err(ApiError::Http {
+            status,
+            problem: serde_json::from_str(&body).ok(),
+        });
+    }
+    serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -62,17 +62,24 @@ pub enum Section {
     Authentication,
     Integration,
     Keys,
+    Versions,
     Publishing,
+    Changes,
+    /// Standard apps only.
+    AppStore,
     Settings,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 9] = [
         Section::Overview,
         Section::Authentication,
         Section::Integration,
         Section::Keys,
+        Section::Versions,
         Section::Publishing,
+        Section::Changes,
+        Section::AppStore,
         Section::Settings,
     ];
 
@@ -82,7 +89,10 @@ impl Section {
             Section::Authentication => "authentication",
             Section::Integration => "integration",
             Section::Keys => "keys",
+            Section::Versions => "versions",
             Section::Publishing => "publishing",
+            Section::Changes => "changes",
+            Section::AppStore => "app-store",
             Section::Settings => "settings",
         }
     }
@@ -93,7 +103,10 @@ impl Section {
             Section::Authentication => "Authentication",
             Section::Integration => "Integration",
             Section::Keys => "Keys",
+            Section::Versions => "Versions",
             Section::Publishing => "Publishing",
+            Section::Changes => "Change log",
+            Section::AppStore => "App Store",
             Section::Settings => "Settings",
         }
     }
@@ -105,7 +118,10 @@ impl Section {
             "authentication" | "urls" => Section::Authentication,
             "integration" | "endpoints" => Section::Integration,
             "keys" | "secrets" | "certificates" => Section::Keys,
-            "publishing" | "publish" | "app-store" => Section::Publishing,
+            "versions" => Section::Versions,
+            "publishing" | "publish" => Section::Publishing,
+            "app-store" => Section::AppStore,
+            "changes" => Section::Changes,
             "settings" => Section::Settings,
             _ => Section::Overview,
         }

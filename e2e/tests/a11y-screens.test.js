@@ -115,8 +115,21 @@ for (const v of VARIANTS) {
       await page.locator('#sec-publish').getByRole('button', { name: 'Request to publish' }).click();
       await page.getByText('Requested. An app manager reviews it.').waitFor();
       await check(page, 'console-publishing');
+      await section('Versions');
+      await page.locator('#version-list tbody tr').first().waitFor();
+      await check(page, 'console-versions');
+      await section('Change log');
+      await page.locator('#change-log li').first().waitFor();
+      await check(page, 'console-changes');
       await section('Settings');
       await check(page, 'console-settings');
+      // App Store information (a standard app), with red and orange marks.
+      const std = await apiCreateApp(await apiSignIn('dev@demo.test'), { template: 'erp', app_type: 'standard', name: uniq('E2E a11y store') });
+      await page.goto(`${BASE}/#/apps/${std.id}/app-store`);
+      await page.getByRole('heading', { level: 2, name: 'App Store' }).waitFor();
+      await page.getByLabel(/^Homepage/).fill('http://example.com');
+      await page.locator('#as-homepage-findings li').first().waitFor();
+      await check(page, 'console-app-store');
 
       // Integration points (ERP) and the Empty template's shorter stepper.
       await page.goto(`${BASE}/#/`);

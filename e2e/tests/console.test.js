@@ -23,7 +23,7 @@ test('the console has a section navigation; each section is an address with aria
     await openSection(page, app, 'overview', 'Overview');
     const nav = page.getByRole('navigation', { name: 'App sections' });
     const titles = await nav.getByRole('link').allTextContents();
-    assert.deepEqual(titles, ['Overview', 'Authentication', 'Integration', 'Keys', 'Publishing', 'Settings']);
+    assert.deepEqual(titles, ['Overview', 'Authentication', 'Integration', 'Keys', 'Versions', 'Publishing', 'Change log', 'Settings']);
     for (const [title, slug] of [['Keys', 'keys'], ['Settings', 'settings'], ['Authentication', 'authentication']]) {
       await nav.getByRole('link', { name: title }).click();
       await page.getByRole('heading', { level: 2, name: title, exact: true }).waitFor();
@@ -287,13 +287,13 @@ test('marketing sees every section without a single edit control', async () => {
     await page.goto(`${BASE}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Create App' }).count(), 0);
-    for (const [slug, title] of [['overview', 'Overview'], ['authentication', 'Authentication'], ['integration', 'Integration'], ['keys', 'Keys'], ['publishing', 'Publishing'], ['settings', 'Settings']]) {
+    for (const [slug, title] of [['overview', 'Overview'], ['authentication', 'Authentication'], ['integration', 'Integration'], ['keys', 'Keys'], ['versions', 'Versions'], ['publishing', 'Publishing'], ['changes', 'Change log'], ['settings', 'Settings']]) {
       await openSection(page, app, slug, title);
       await page.locator('#read-only-note').waitFor();
       if (slug === 'keys') await until(() => page.locator('#secret-list li').count(), (n) => n === 1, { what: 'secret listed' });
       if (slug === 'publishing') await page.locator('#publish-list li').first().waitFor();
       const body = page.locator('.section-body');
-      const controls = await body.locator('input:not(#probe), textarea, select, button:not(.copy):not(#download-start-coding):not(.retry)').count();
+      const controls = await body.locator('input:not(#probe), textarea, select, button:not(.copy):not(#download-start-coding):not(.retry):not(.download)').count();
       assert.equal(controls, 0, `no edit control on ${title}`);
     }
   } finally {
@@ -445,7 +445,8 @@ test('150 apps are all reachable from the partner page: server-side search, filt
     await until(() => rows.count(), (n) => n === 100, { what: 'second page' });
     await page.getByRole('button', { name: 'Show more apps' }).click();
     await until(() => rows.count(), (n) => n === 150, { what: 'third page' });
-    assert.equal(await page.getByRole('button', { name: 'Show more apps' }).count(), 0, 'all shown');
+    await until(() => page.getByRole('button', { name: 'Show more apps' }).count(), (n) => n === 0, { what: 'no more to show' });
+    assert.match(await page.locator('#app-count').textContent(), /^150 apps shown$/);
     const names = await rows.locator('td:first-child a').allTextContents();
     assert.equal(new Set(names).size, 150);
     assert.ok(names.includes(`Scale ${stamp} 149`));

@@ -85,8 +85,9 @@ pub fn PartnerPage() -> impl IntoView {
         );
         async move {
             let page: ApplicationPage = api::applications(&p, &q, c.as_deref()).await?;
-            more.update(|m| m.extend(page.items));
+            // The cursor first, so the rows and "Show more" never disagree.
             cursor.set(page.next_cursor);
+            more.update(|m| m.extend(page.items));
             Ok::<_, ApiError>(())
         }
     });

@@ -5,6 +5,8 @@ use crate::routes::{Route, Section};
 use crate::time::Time;
 use crate::ui::{self, focus_on_mount, loaded, Shape};
 use appreg_core::check_reject_reason;
+use appreg_core::versions::{describe, diff, AppConfig, VersionState};
+use appreg_core::Environment;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -68,6 +70,7 @@ pub fn PublishQueue() -> impl IntoView {
                                         <a class="open-app" href=Route::App(r.application_id.clone(), Section::Publishing).href() >"Open "{r.application_name.clone()}</a>
                                     </p>
                                     {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
+                                    {r.version.map(|n| view! { <RequestDiff app=r.application_id.clone() env=r.environment version=n /> })}
                                     <label for=for_id>"Reason for rejecting " {label.clone()}</label>
                                     <input id=reason_id type="text" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                                     <div class="actions">
@@ -98,4 +101,48 @@ pub fn PublishQueue() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// What approving would change in the environment: the requested version against the one published
+/// there now (or against nothing, for a first publication), in the core's words.
+#[component]
+fn RequestDiff(app: String, env: Environment, version: u32) -> impl IntoView {
+    let lines = ui::read(move || {
+        let app = app.clone();
+        async move { diff_lines(&app, env, version).await }
+    });
+    view! {
+        <div class="diff" aria-label=format!("What changes in {} with version {version}", env.title())>
+            <p class="muted">"Version "{version}" against what is in "{env.title()}" now:"</p>
+            {loaded(lines, Shape::Block, "Loading what changed…", |lines: Vec<String>| {
+                if lines.is_empty() {
+                    return view! { <p class="muted">"No configuration changes."</p> }.into_any();
+                }
+                view! { <ul class="summary-lines">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }.into_any()
+            })}
+        </div>
+    }
+}
+
+async fn diff_lines(app: &str, env: Environment, n: u32) -> Result<Vec<String>, ApiError> {
+    let versions = api::versions(app).await?;
+    let live = versions
+        .iter()
+        .filter(|v| v.number != n)
+        .filter(|v| {
+            let state = match env {
+                Environment::Sod => v.sod,
+                Environment::Stage => v.stage,
+                Environment::Production => v.production,
+            };
+            state == Some(VersionState::Published)
+        })
+        .map(|v| v.number)
+        .max();
+    let new = api::version(app, n).await?.config;
+    let old = match live {
+        Some(b) => api::version(app, b).await?.config,
+        None => AppConfig::default(),
+    };
+    Ok(diff(&old, &new).iter().flat_map(describe).collect())
 }

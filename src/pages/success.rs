@@ -72,7 +72,7 @@ fn CreatedBody(app: Application) -> impl IntoView {
             })}
             <li><a id="link-publish" href=link(Section::Publishing)>"Request to publish"</a></li>
             {standard.then(|| view! {
-                <li><a id="link-app-store" href=link(Section::Publishing)>"App Store information"</a></li>
+                <li><a id="link-app-store" href=link(Section::AppStore)>"App Store information"</a></li>
             })}
         </ul>
     }

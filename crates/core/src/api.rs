@@ -307,6 +307,10 @@ pub struct ApplicationPatch {
     /// "Send error e-mails" as a whole (EP-ERROR-EMAIL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_emails: Option<ErrorEmails>,
+    /// R4: Stage's and Production's own redirect and CORS URLs as a whole (null: the same as SOD's),
+    /// checked as SOD's lists are; kept in the current version (not on the app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment_urls: Option<crate::versions::EnvironmentUrls>,
 }
 
 /// `POST /api/v1/applications/{app}/secrets`
@@ -421,6 +425,31 @@ pub struct PublishRequest {
     pub reason: Option<String>,
     pub created_at: String,
     pub decided_at: Option<String>,
+    /// The version requested (approval publishes exactly its snapshot); null for requests made before
+    /// versions existed. For a request of kind `app-store`, the App Store information's version.
+    #[serde(default)]
+    pub version: Option<u32>,
+    /// What is to be published: `configuration` (the app's configuration, to Stage or Production) or
+    /// `app-store` (its App Store information, to Production).
+    #[serde(default = "PublishRequest::configuration_kind")]
+    #[cfg_attr(feature = "openapi", schema(example = "configuration"))]
+    pub kind: String,
+}
+
+impl PublishRequest {
+    /// The kind of a request to publish an app's configuration.
+    pub const CONFIGURATION: &'static str = "configuration";
+    /// The kind of a request to publish an app's App Store information.
+    pub const APP_STORE: &'static str = "app-store";
+
+    fn configuration_kind() -> String {
+        Self::CONFIGURATION.to_string()
+    }
+
+    /// Whether it asks to publish App Store information.
+    pub fn is_app_store(&self) -> bool {
+        self.kind == Self::APP_STORE
+    }
 }
 
 /// A template as `GET /api/v1/templates` returns it.

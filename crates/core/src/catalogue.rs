@@ -67,6 +67,19 @@ pub const GROUPS: &[Group] = &[
         intro: "",
     },
     Group {
+        prefix: "VERSION",
+        title: "Versions",
+        intro: "",
+    },
+    Group {
+        prefix: "APPSTORE",
+        title: "App Store information",
+        intro: "Standard apps only (custom apps have none). Each finding has a gate. **Red** findings block \
+                saving: what is there is wrong (malformed, too long, too many, unknown). **Orange** findings \
+                block publishing only: something a listing needs is still missing. A red finding blocks \
+                publishing too. Text is counted in characters after trimming.",
+    },
+    Group {
         prefix: "PAYLOAD",
         title: "Requests",
         intro: "",
@@ -153,6 +166,17 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
         CertExpiry => ("error", "A certificate is valid for 1 to 730 days."),
         TokenName => ("error", "An API token's name is 1 to 100 characters as sent, and not only white space."),
         TokenExpiry => ("error", "An API token lives 1 to 365 days."),
+        VersionLabel => ("error", "A version's label is 1 to 80 characters after trimming, with no control or format character."),
+        AppStoreName => ("error", "Red (blocks saving): the listing name is empty, longer than 80 characters, or has a character an app name may not have (as NAME-CHAR and NAME-CONTROL)."),
+        AppStoreNameTaken => ("error", "Red (blocks saving): another app's App Store information has this listing name, compared as app names are: case-insensitively after collapsing spaces (server)."),
+        AppStoreShort => ("error", "Red (blocks saving): the short description is empty or longer than 160 characters."),
+        AppStoreLong => ("error", "Red (blocks saving): the long description is longer than 4,000 characters. Orange (blocks publishing): it is empty."),
+        AppStoreUrl => ("error", "Red (blocks saving): a homepage, support, privacy policy or terms URL that is given but is not an absolute `https://` URL with a public host name (no IP address, `localhost` or one-label host, no user name or password, no white space, at most 2,048 characters). Orange (blocks publishing): any of the four is missing."),
+        AppStoreEmail => ("error", "Red (blocks saving): the support e-mail is given but is not a syntactically valid email address. Orange (blocks publishing): it is missing."),
+        AppStoreCategory => ("error", "Red (blocks saving): a category ID that is not one of `accounting`, `analytics`, `communication`, `customer_service`, `documents`, `e_commerce`, `integration`, `marketing`, `productivity`, `sales`, `security`; the same category twice; more than 3. Orange (blocks publishing): no category."),
+        AppStoreLanguage => ("error", "Red (blocks saving): a language code that is not one of `en`, `nb`, `sv`, `da`, `de`, `nl`, `fi`, `fr`, or the same language twice. Orange (blocks publishing): no language."),
+        AppStoreLogo => ("error", "Red (blocks saving): a logo that is not a PNG or SVG image, is larger than 1 MB (1,048,576 bytes) or is not square; a PNG smaller than 256 × 256 px; an SVG without a size (no `viewBox`, nor `width` and `height` in px). Orange (blocks publishing): no logo."),
+        AppStoreScreenshots => ("error", "Red (blocks saving): more than 5 screenshots, or one that is not a PNG or JPEG image, has a side shorter than 320 or longer than 3,840 px, or is larger than 5 MB (5,242,880 bytes). Orange (blocks publishing): no screenshot."),
         Payload => ("error", "The request body or registration file is not valid JSON of the expected shape."),
     }
 }

@@ -2,7 +2,7 @@
 //! always seen (`name`, `redirect_urls[2]`, `endpoints.quote.url`, `$` for the body as a whole), so the
 //! JSON does not change; in code it is a value to match on, not a string to parse.
 
-use crate::template::EndpointKind;
+use crate::template::{EndpointKind, Environment};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -24,6 +24,87 @@ impl UrlList {
             UrlList::PostLogout => "post_logout_urls",
             UrlList::Cors => "cors_urls",
         }
+    }
+}
+
+/// A field of the App Store information (`listing_name`, `support_url`, `screenshots`, …): the JSON
+/// field names of [`crate::AppStoreInfo`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AppStoreField {
+    ListingName,
+    ShortDescription,
+    LongDescription,
+    HomepageUrl,
+    SupportUrl,
+    PrivacyUrl,
+    TermsUrl,
+    SupportEmail,
+    Categories,
+    Languages,
+    Logo,
+    Screenshots,
+}
+
+impl AppStoreField {
+    pub const ALL: [AppStoreField; 12] = [
+        AppStoreField::ListingName,
+        AppStoreField::ShortDescription,
+        AppStoreField::LongDescription,
+        AppStoreField::HomepageUrl,
+        AppStoreField::SupportUrl,
+        AppStoreField::PrivacyUrl,
+        AppStoreField::TermsUrl,
+        AppStoreField::SupportEmail,
+        AppStoreField::Categories,
+        AppStoreField::Languages,
+        AppStoreField::Logo,
+        AppStoreField::Screenshots,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            AppStoreField::ListingName => "listing_name",
+            AppStoreField::ShortDescription => "short_description",
+            AppStoreField::LongDescription => "long_description",
+            AppStoreField::HomepageUrl => "homepage_url",
+            AppStoreField::SupportUrl => "support_url",
+            AppStoreField::PrivacyUrl => "privacy_url",
+            AppStoreField::TermsUrl => "terms_url",
+            AppStoreField::SupportEmail => "support_email",
+            AppStoreField::Categories => "categories",
+            AppStoreField::Languages => "languages",
+            AppStoreField::Logo => "logo",
+            AppStoreField::Screenshots => "screenshots",
+        }
+    }
+}
+
+/// The lists of the App Store information, whose entries have paths of their own (`screenshots[2]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AppStoreList {
+    Categories,
+    Languages,
+    Screenshots,
+}
+
+impl AppStoreList {
+    pub const ALL: [AppStoreList; 3] = [
+        AppStoreList::Categories,
+        AppStoreList::Languages,
+        AppStoreList::Screenshots,
+    ];
+
+    /// The list as a whole.
+    pub fn field(self) -> AppStoreField {
+        match self {
+            AppStoreList::Categories => AppStoreField::Categories,
+            AppStoreList::Languages => AppStoreField::Languages,
+            AppStoreList::Screenshots => AppStoreField::Screenshots,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        self.field().id()
     }
 }
 
@@ -56,9 +137,23 @@ pub enum FieldPath {
     ErrorEmails,
     /// One recipient of the error e-mails (`error_emails.recipients[2]`).
     ErrorEmailRecipient(usize),
+    /// A field of the App Store information, or one of its lists as a whole (`support_url`,
+    /// `screenshots`).
+    AppStore(AppStoreField),
+    /// One entry of a list of the App Store information (`screenshots[2]`, `categories[0]`).
+    AppStoreEntry(AppStoreList, usize),
+    /// A version's label (`label`).
+    Label,
+    /// Stage's or Production's own URL list as a whole (`environment_urls.stage.redirect_urls`, R4).
+    EnvList(Environment, UrlList),
+    /// One entry of it (`environment_urls.production.cors_urls[1]`).
+    EnvEntry(Environment, UrlList, usize),
 }
 
-const SIMPLE: [(FieldPath, &str); 13] = [
+/// The prefix of [`FieldPath::EnvList`] and [`FieldPath::EnvEntry`].
+const ENV_URLS: &str = "environment_urls";
+
+const SIMPLE: [(FieldPath, &str); 14] = [
     (FieldPath::Body, "$"),
     (FieldPath::Payload, "payload"),
     (FieldPath::Name, "name"),
@@ -72,6 +167,7 @@ const SIMPLE: [(FieldPath, &str); 13] = [
     (FieldPath::PublicKeyPem, "public_key_pem"),
     (FieldPath::Capabilities, "capabilities"),
     (FieldPath::ErrorEmails, "error_emails"),
+    (FieldPath::Label, "label"),
 ];
 
 /// The prefix of [`FieldPath::ErrorEmailRecipient`]'s text, before `[i]`.
@@ -91,6 +187,10 @@ impl fmt::Display for FieldPath {
             FieldPath::Endpoint(k) => write!(f, "endpoints.{}", k.id()),
             FieldPath::EndpointUrl(k) => write!(f, "endpoints.{}.url", k.id()),
             FieldPath::ErrorEmailRecipient(i) => write!(f, "{RECIPIENTS}[{i}]"),
+            FieldPath::EnvList(e, l) => write!(f, "{ENV_URLS}.{}.{}", e.id(), l.id()),
+            FieldPath::EnvEntry(e, l, i) => write!(f, "{ENV_URLS}.{}.{}[{i}]", e.id(), l.id()),
+            FieldPath::AppStore(a) => f.write_str(a.id()),
+            FieldPath::AppStoreEntry(l, i) => write!(f, "{}[{i}]", l.id()),
             simple => {
                 let text = SIMPLE
                     .iter()
@@ -125,6 +225,28 @@ impl FromStr for FieldPath {
         }
         if let Some(i) = index(RECIPIENTS) {
             return Ok(FieldPath::ErrorEmailRecipient(i));
+        }
+        let env_list = s
+            .strip_prefix(ENV_URLS)
+            .and_then(|r| r.strip_prefix('.'))
+            .and_then(|r| r.split_once('.'))
+            .and_then(|(env, rest)| Some((env.parse::<Environment>().ok()?, rest.parse().ok()?)));
+        match env_list {
+            Some((env, FieldPath::List(l))) if env != Environment::Sod => {
+                return Ok(FieldPath::EnvList(env, l))
+            }
+            Some((env, FieldPath::Entry(l, i))) if env != Environment::Sod => {
+                return Ok(FieldPath::EnvEntry(env, l, i))
+            }
+            _ => {}
+        }
+        if let Some(a) = AppStoreField::ALL.into_iter().find(|a| a.id() == s) {
+            return Ok(FieldPath::AppStore(a));
+        }
+        for list in AppStoreList::ALL {
+            if let Some(i) = index(list.id()) {
+                return Ok(FieldPath::AppStoreEntry(list, i));
+            }
         }
         for kind in ENDPOINTS {
             let whole = format!("endpoints.{}", kind.id());
@@ -170,6 +292,17 @@ mod tests {
         }
         all.push(FieldPath::ErrorEmailRecipient(0));
         all.push(FieldPath::ErrorEmailRecipient(9));
+        for e in [Environment::Stage, Environment::Production] {
+            for l in [UrlList::Redirect, UrlList::Cors] {
+                all.push(FieldPath::EnvList(e, l));
+                all.push(FieldPath::EnvEntry(e, l, 3));
+            }
+        }
+        all.extend(AppStoreField::ALL.map(FieldPath::AppStore));
+        for l in AppStoreList::ALL {
+            all.push(FieldPath::AppStoreEntry(l, 0));
+            all.push(FieldPath::AppStoreEntry(l, 4));
+        }
         for p in all {
             assert_eq!(p.to_string().parse::<FieldPath>(), Ok(p), "{p}");
         }
@@ -185,8 +318,25 @@ mod tests {
             FieldPath::ErrorEmailRecipient(3).to_string(),
             "error_emails.recipients[3]"
         );
+        assert_eq!(
+            FieldPath::AppStoreEntry(AppStoreList::Screenshots, 2).to_string(),
+            "screenshots[2]"
+        );
+        assert_eq!(
+            FieldPath::AppStore(AppStoreField::PrivacyUrl).to_string(),
+            "privacy_url"
+        );
+        assert!("logo[0]".parse::<FieldPath>().is_err());
         assert!("redirect_urls[x]".parse::<FieldPath>().is_err());
         assert!("error_emails.recipients".parse::<FieldPath>().is_err());
         assert!("colour".parse::<FieldPath>().is_err());
+        assert_eq!(
+            FieldPath::EnvEntry(Environment::Stage, UrlList::Redirect, 2).to_string(),
+            "environment_urls.stage.redirect_urls[2]"
+        );
+        assert!("environment_urls.sod.redirect_urls"
+            .parse::<FieldPath>()
+            .is_err());
+        assert!("environment_urls.stage.name".parse::<FieldPath>().is_err());
     }
 }

@@ -120,6 +120,29 @@ rules! {
     TokenName = "TOKEN-NAME",
     /// An API token lives 1 to 365 days.
     TokenExpiry = "TOKEN-EXPIRY",
+    /// A version's label is 1 to 80 characters after trimming, with no control characters.
+    VersionLabel = "VERSION-LABEL",
+    /// App Store listing name: empty, over 80 characters, or a character an app name may not have (Save).
+    AppStoreName = "APPSTORE-NAME",
+    /// App Store listing name used by another listing (server; Save).
+    AppStoreNameTaken = "APPSTORE-NAME-TAKEN",
+    /// Short description: empty or over 160 characters (Save).
+    AppStoreShort = "APPSTORE-SHORT",
+    /// Long description: over 4,000 characters (Save); empty (Publish).
+    AppStoreLong = "APPSTORE-LONG",
+    /// Homepage, support, privacy or terms URL: not a public https URL (Save); missing (Publish).
+    AppStoreUrl = "APPSTORE-URL",
+    /// Support e-mail: not a valid address (Save); missing (Publish).
+    AppStoreEmail = "APPSTORE-EMAIL",
+    /// Categories: unknown, twice or more than 3 (Save); none (Publish).
+    AppStoreCategory = "APPSTORE-CATEGORY",
+    /// Languages: unknown or twice (Save); none (Publish).
+    AppStoreLanguage = "APPSTORE-LANGUAGE",
+    /// Logo: not a square PNG ≥ 256 px or square SVG of at most 1 MB (Save); missing (Publish).
+    AppStoreLogo = "APPSTORE-LOGO",
+    /// Screenshots: more than 5, or one not a PNG/JPEG of 320–3,840 px a side and ≤ 5 MB (Save); none
+    /// (Publish).
+    AppStoreScreenshots = "APPSTORE-SCREENSHOTS",
     /// A request body or registration file is not valid JSON of the expected shape.
     Payload = "PAYLOAD",
 }

@@ -3,6 +3,7 @@
 //! same code runs in the browser (wasm32) and on the server and CLI (native).
 
 pub mod api;
+pub mod app_store;
 mod capabilities;
 pub mod catalogue;
 mod contact;
@@ -19,13 +20,19 @@ mod redirect;
 mod registration;
 pub mod template;
 mod urlparts;
+pub mod versions;
 
+pub use app_store::{
+    app_store_name_taken, app_store_name_taken_finding, blocks_publish, blocks_save,
+    check_app_store, check_logo, check_screenshot, sniff_image, AppStoreFinding, AppStoreInfo,
+    AppStoreState, Gate, ImageRef, CATEGORIES, LANGUAGES,
+};
 pub use capabilities::{allowed_capabilities, check_capabilities, consent_required};
 pub use catalogue::rules_markdown;
 pub use contact::check_contact_email;
 pub use cors::{check_cors_list, check_cors_origin, check_endpoint_url};
 pub use error_emails::{check_error_email, check_error_emails};
-pub use field::{FieldPath, UrlList};
+pub use field::{AppStoreField, AppStoreList, FieldPath, UrlList};
 pub use finding::{Check, Finding, Rule, Severity, Verdict};
 pub use keys_and_publishing::{
     check_certificate_request, check_publish_request, check_reject_reason, check_secret_request,
@@ -37,12 +44,17 @@ pub use name::{check_name, name_key, name_taken, name_taken_finding, MAX_NAME_CH
 pub use pattern::compiles_on_this_thread as pattern_compiles_on_this_thread;
 pub use redirect::{check_redirect_list, check_redirect_url, required_finding, MAX_URL_CHARS};
 pub use registration::{
-    endpoint_findings, field_error, field_findings, redirect_list_findings, validate_patch,
-    validate_registration, Validated,
+    endpoint_findings, environment_url_findings, field_error, field_findings,
+    redirect_list_findings, validate_patch, validate_registration, Validated,
 };
 pub use template::{
     license_notes, AppType, Capability, EndpointKind, Environment, LicenseNote, RedirectStep,
     Template, MAX_URLS, NATIVE_LOOPBACK_PATTERN, SEED_LOOPBACK_PATTERN,
+};
+pub use versions::{
+    check_version_label, describe, diff, version_editable, version_transition, AppConfig,
+    ChangeEntry, EnvironmentUrls, FieldChange, NewVersion, PublishVersion, UrlSet, VersionEvent,
+    VersionInfo, VersionSnapshot, VersionState, MAX_VERSION_LABEL,
 };
 
 use api::CheckKind;

@@ -8,7 +8,8 @@ use crate::field::{FieldPath, UrlList};
 use crate::finding::{Check, Finding, Rule, Severity};
 use crate::name::check_name;
 use crate::redirect::{check_redirect_list, required_finding};
-use crate::template::{EndpointKind, RedirectStep, Template};
+use crate::template::{EndpointKind, Environment, RedirectStep, Template};
+use crate::versions::{EnvironmentUrls, UrlSet};
 
 /// The field findings of one check (warnings and errors; infos are left out).
 pub fn field_findings(field: FieldPath, check: &Check) -> Vec<FieldError> {
@@ -208,6 +209,48 @@ pub fn validate_patch(
     if let Some(e) = &patch.error_emails {
         findings.extend(crate::error_emails::check_error_emails(template, e));
         canon.error_emails = Some(crate::error_emails::canonical_error_emails(e));
+    }
+    if let Some(e) = &patch.environment_urls {
+        let (f, c) = environment_url_findings(e, template);
+        findings.extend(f);
+        canon.environment_urls = Some(c);
+    }
+    (findings, canon)
+}
+
+/// R4: Stage's and Production's own redirect and CORS URLs, checked as SOD's lists are (field paths
+/// `environment_urls.stage.redirect_urls[i]`), and their canonical form.
+pub fn environment_url_findings(
+    urls: &EnvironmentUrls,
+    template: Template,
+) -> (Vec<FieldError>, EnvironmentUrls) {
+    let mut findings = Vec::new();
+    let mut canon = EnvironmentUrls::default();
+    for env in [Environment::Stage, Environment::Production] {
+        let Some(set) = urls.get(env) else { continue };
+        let (mut f, redirect_urls) =
+            redirect_list_findings(UrlList::Redirect, &set.redirect_urls, template, true);
+        let mut cors_urls = Vec::new();
+        for (i, ch) in check_cors_list(&set.cors_urls).iter().enumerate() {
+            f.extend(field_findings(FieldPath::Entry(UrlList::Cors, i), ch));
+            cors_urls.push(ch.canonical.clone().unwrap_or_default());
+        }
+        for e in &mut f {
+            e.field = match e.field {
+                FieldPath::List(l) => FieldPath::EnvList(env, l),
+                FieldPath::Entry(l, i) => FieldPath::EnvEntry(env, l, i),
+                other => other,
+            };
+        }
+        findings.extend(f);
+        let set = Some(UrlSet {
+            redirect_urls,
+            cors_urls,
+        });
+        match env {
+            Environment::Stage => canon.stage = set,
+            _ => canon.production = set,
+        }
     }
     (findings, canon)
 }

@@ -8,7 +8,8 @@ use appreg_core::{
     check_capabilities, check_certificate_request, check_contact_email, check_cors_list,
     check_endpoint_url, check_error_email, check_error_emails, check_name, check_publish_request,
     check_redirect_list, check_reject_reason, check_secret_request, check_token_request,
-    name_taken, validate_registration, AppType, Environment, Rule, Severity, Template,
+    check_version_label, name_taken, validate_registration, AppType, Environment, Rule, Severity,
+    Template,
 };
 use std::collections::BTreeSet;
 
@@ -35,6 +36,8 @@ enum Kind {
     Capabilities,
     /// `TEMPLATE|on or off|ADDRESS,ADDRESS`: "Send error e-mails".
     ErrorEmail,
+    /// A version label (may be `x*N`).
+    Label,
 }
 
 struct Case {
@@ -631,6 +634,13 @@ fn cases() -> Vec<Case> {
             flagged: &["", "   ", "x*2001"],
             near_miss: &["x", "x*2000"],
         },
+        Case {
+            rule: Rule::VersionLabel,
+            severity: E,
+            kind: Label,
+            flagged: &["", "   ", "x*81", "Release\u{7}2", "Beta\u{200B}"],
+            near_miss: &["x", "x*80", "  Release 2  ", "Réglage 2 (été)"],
+        },
     ]
 }
 
@@ -801,6 +811,10 @@ fn found(kind: Kind, inputs: &[&str]) -> Vec<Vec<(Rule, Severity)>> {
             .iter()
             .map(|s| pairs(&check_reject_reason(&expand(s))))
             .collect(),
+        Label => inputs
+            .iter()
+            .map(|s| pairs(&check_version_label(&expand(s))))
+            .collect(),
         Registration => inputs
             .iter()
             .map(|s| {
@@ -863,6 +877,8 @@ fn the_table_covers_every_rule_the_core_decides() {
         Rule::CertKey,
         Rule::Payload,
     ]);
+    // APPSTORE-* have their own table, near-misses and coverage check in tests/app_store.rs.
+    covered.extend(Rule::ALL.iter().filter(|r| r.id().starts_with("APPSTORE-")));
     let missing: Vec<&str> = Rule::ALL
         .iter()
         .filter(|r| !covered.contains(r))

@@ -17,6 +17,9 @@ pub enum ApiError {
     NotFound,
     /// 409 with a detail.
     Conflict(String),
+    /// 409 with a detail and the findings that block the action (App Store information that is not
+    /// ready to publish).
+    Blocked(String, Vec<FieldError>),
     /// 412: the `If-Match` ETag is stale.
     PreconditionFailed,
     /// 428: `If-Match` is required.
@@ -86,6 +89,7 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, d, vec![]),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "Not found.".into(), vec![]),
             ApiError::Conflict(d) => (StatusCode::CONFLICT, d, vec![]),
+            ApiError::Blocked(d, errors) => (StatusCode::CONFLICT, d, errors),
             ApiError::PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "The application was changed by someone else since you loaded it. Reload it, then apply your \

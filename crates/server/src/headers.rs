@@ -1,6 +1,7 @@
 //! Security headers on every response, the SPA's and the API's: a Content-Security-Policy that lets the
 //! wasm SPA run and nothing else, `frame-ancestors` from `--frame-ancestors`, `nosniff`, no referrer,
-//! HSTS under an https public URL, and `Cache-Control: no-store` on the API.
+//! HSTS under an https public URL, and `Cache-Control: no-store` on the API (unless the handler set its own
+//! caching and policy: the App Store images).
 //!
 //! Trunk puts one inline `<script type="module">` into `dist/index.html` (it imports the wasm-bindgen glue
 //! and calls `init`). Instead of `'unsafe-inline'`, the policy carries the SHA-256 of every inline script
@@ -113,7 +114,10 @@ pub async fn security_headers(
     let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    // An API response may bring a stricter policy and its own caching (an uploaded App Store image).
+    if !(api && headers.contains_key(header::CONTENT_SECURITY_POLICY)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -128,7 +132,7 @@ pub async fn security_headers(
     if let Some(v) = &h.hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, v.clone());
     }
-    if api {
+    if api && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

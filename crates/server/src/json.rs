@@ -23,6 +23,10 @@ pub const LIST_FIELDS: &[&str] = &[
     "capabilities",
     // `error_emails.recipients`
     "recipients",
+    // App Store information (`screenshots`: a list of image objects)
+    "categories",
+    "languages",
+    "screenshots",
 ];
 
 /// Where the body has an array that is not one of the [`LIST_FIELDS`], its path (`$.endpoints`).

@@ -34,6 +34,8 @@ pub const BASE: &str = "/api/v1";
         (name = "secrets", description = "Client secrets"),
         (name = "certificates", description = "Certificates"),
         (name = "publishing", description = "Publish requests"),
+        (name = "app-store", description = "App Store information of standard apps: its versions, images and requests to publish"),
+        (name = "versions", description = "Versions of an app's configuration and its change log"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -4,13 +4,16 @@
 //! Settings (name, capabilities, delete). What the user may change follows their role: Marketing,
 //! an app manager reviewing a request, and a deactivated app get read-only views.
 
+mod app_store;
 mod authentication;
 mod certificates;
+mod changes;
 mod integration;
 mod overview;
 mod publish;
 mod secrets;
 mod settings;
+mod versions;
 
 pub(crate) use secrets::SecretMaker;
 
@@ -20,7 +23,7 @@ use crate::state::{use_ctx, Ctx};
 use crate::time::Time;
 use crate::ui::{self, loaded, Shape};
 use appreg_core::api::{AppStatus, Application, ApplicationPatch, Role};
-use appreg_core::Environment;
+use appreg_core::{AppType, Environment};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -234,11 +237,15 @@ fn ConsoleBody(app: Application, etag: Option<String>, section: Memo<Section>) -
     let console = Console::new(use_ctx(), app, etag);
     provide_context(console);
     let id = console.id();
+    let standard = console
+        .app
+        .with_untracked(|a| a.app_type == AppType::Standard);
     view! {
         <ReadOnlyNote />
         <nav class="sections" aria-label="App sections">
             <ul>
-                {Section::ALL.into_iter().map(|s| {
+                // App Store information exists only for standard apps.
+                {Section::ALL.into_iter().filter(|s| *s != Section::AppStore || standard).map(|s| {
                     let href = Route::App(id.clone(), s).href();
                     view! {
                         <li>
@@ -254,7 +261,10 @@ fn ConsoleBody(app: Application, etag: Option<String>, section: Memo<Section>) -
                 Section::Authentication => view! { <authentication::Authentication /> }.into_any(),
                 Section::Integration => view! { <integration::Integration /> }.into_any(),
                 Section::Keys => view! { <secrets::SecretsSection /> <certificates::CertificatesSection /> }.into_any(),
+                Section::Versions => view! { <versions::Versions /> }.into_any(),
                 Section::Publishing => view! { <publish::PublishSection /> }.into_any(),
+                Section::Changes => view! { <changes::ChangeLog /> }.into_any(),
+                Section::AppStore => view! { <app_store::AppStore /> }.into_any(),
                 Section::Settings => view! { <settings::Settings /> }.into_any(),
             }}
         </div>

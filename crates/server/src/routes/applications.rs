@@ -3,6 +3,7 @@
 
 use super::console::{__path_delete_app, delete_app};
 use super::partners::{__path_list_apps, list_apps};
+use super::version_flow;
 use crate::auth::{configurer, member, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -154,6 +155,7 @@ pub async fn create_app(
     if let Some(k) = &key {
         idempotency::complete(&mut tx, k, &app_id).await?;
     }
+    version_flow::on_create(&mut tx, &app_id, &canon, &caller, &now).await?;
     let after = serde_json::to_value(&canon).map_err(ApiError::internal)?;
     db::audit(
         &mut *tx,
@@ -194,7 +196,10 @@ pub async fn get_app(
 /// Change redirect, post-logout and CORS URLs, endpoints, the technical contact, the capabilities (the
 /// full set after the change, APP-CAPABILITY) or "Send error e-mails" (EP-ERROR-EMAIL); absent fields
 /// stay. When the change adds Database mirroring or Webhook agent, the response says so in
-/// `Consent-Required`: tenant administrators must consent to the app again.
+/// `Consent-Required`: tenant administrators must consent to the app again. The change is saved in the
+/// current version while it is editable; when that version is published to Stage or Production, in a
+/// new draft version ("Draft n"), so a published snapshot never changes. `environment_urls` (R4) sets
+/// Stage's and Production's own redirect and CORS URLs in the version (they are not on the app).
 #[utoipa::path(patch, path = "/applications/{app}", tag = "applications",
     request_body = ApplicationPatch,
     params(("app" = String, Path, description = "The app's id"),
@@ -207,7 +212,7 @@ pub async fn get_app(
         (status = 401, description = "Not signed in"),
         (status = 403, description = "The role may not change apps, X-Requested-With is missing, or a read-only API token"),
         (status = 404, description = "No such app, or another partner's"),
-        (status = 409, description = "A publish request is pending (the configuration is locked), or the app is deactivated (read-only)"),
+        (status = 409, description = "The current version's publish request is pending (the configuration is locked; add a new version to keep working), or the app is deactivated (read-only)"),
         (status = 412, description = "The app changed since the ETag in If-Match"),
         (status = 422, description = "Some values are not valid (rule IDs in errors)"),
         (status = 428, description = "If-Match is missing"),
@@ -226,11 +231,8 @@ pub async fn patch_app(
     if if_match.trim().as_bytes() != etag(version).as_bytes() {
         return Err(ApiError::PreconditionFailed);
     }
-    if app.environments.locked() {
-        return Err(ApiError::Conflict(
-            "A publish request is pending: the configuration is locked until the app manager decides.".into(),
-        ));
-    }
+    // Locked while the current version is pending; a published one is edited in a new draft.
+    version_flow::check_not_pending(&s, &app).await?;
     let template = app.template;
     let to_check = patch.clone();
     let (findings, canon) = limits::cpu(move || validate_patch(&to_check, template)).await?;
@@ -265,10 +267,13 @@ pub async fn patch_app(
         next.error_emails = v;
     }
     let consent = consent_required(&app.capabilities, &next.capabilities);
+    let now = db::now();
     let mut tx = s.db.begin().await?;
-    if !apps::update(&mut tx, &next, version, &db::now()).await? {
+    if !apps::update(&mut tx, &next, version, &now).await? {
         return Err(ApiError::PreconditionFailed);
     }
+    let env_urls = canon.environment_urls;
+    version_flow::on_edit(&mut tx, &app, &next, env_urls, &caller, &now).await?;
     let before = serde_json::to_value(&app).map_err(ApiError::internal)?;
     let after = serde_json::to_value(&next).map_err(ApiError::internal)?;
     db::audit(

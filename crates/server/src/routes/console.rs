@@ -55,12 +55,16 @@ pub async fn delete_app(
     if if_match.trim() != format!("\"v{version}\"") {
         return Err(ApiError::PreconditionFailed);
     }
-    let what = on_delete(&app.environments).map_err(|_| {
+    let pending = || {
         ApiError::Conflict(
             "A publish request is pending: wait for the app manager's decision before deleting the app."
                 .into(),
         )
-    })?;
+    };
+    let what = on_delete(&app.environments).map_err(|_| pending())?;
+    if super::app_store_publish::pending(&s, &id).await? {
+        return Err(pending());
+    }
     let now = db::now();
     let mut tx = s.db.begin().await?;
     let (done, action) = match what {

@@ -2,6 +2,9 @@
 //! `#[utoipa::path]` attributes (`routes!`), so every endpoint is defined once: the route and its
 //! OpenAPI operation come from the same attribute ([`crate::openapi`]).
 
+pub mod app_store;
+pub mod app_store_images;
+pub mod app_store_publish;
 pub mod applications;
 pub mod certificates;
 pub mod check;
@@ -13,6 +16,8 @@ pub mod session;
 pub mod sessions;
 pub mod templates;
 pub mod tokens;
+pub mod version_flow;
+pub mod versions;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -35,6 +40,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(secrets::router())
         .merge(certificates::router())
         .merge(publishing::router())
+        .merge(app_store::router())
+        .merge(versions::router())
         .merge(crate::openapi::router())
 }
 

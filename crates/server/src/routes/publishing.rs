@@ -1,18 +1,17 @@
 //! Publish requests: an app's requests, and the app managers' queue and decisions.
 
 use super::applications::app_for;
+use super::version_flow::{on_decision, request_version};
 use crate::auth::{app_manager_only, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::json::ApiJson;
-use crate::store::applications::{bump_version, set_env_state};
-use crate::store::publishing::{self as store, NewRequest};
+use crate::store::applications::{self as apps, bump_version, set_env_state};
+use crate::store::publishing as store;
 use crate::AppState;
 use appreg_core::api::{EnvState, NewPublishRequest, PublishRequest, RejectRequest};
 use appreg_core::lifecycle;
-use appreg_core::{
-    check_publish_request, check_reject_reason, field_findings, Environment, FieldPath,
-};
+use appreg_core::{check_reject_reason, field_findings, FieldPath};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -44,14 +43,7 @@ pub async fn list_app_publish_requests(
     Ok(Json(store::of_app(&s.db, &id).await?))
 }
 
-fn already_pending(env: Environment) -> ApiError {
-    ApiError::Conflict(format!(
-        "A request to publish to {} is already pending.",
-        env.title()
-    ))
-}
-
-/// Ask to publish the app to Stage or Production (a standard app: Stage first).
+/// Ask to publish the app's current version to Stage or Production (a standard app: Stage first).
 #[utoipa::path(post, path = "/applications/{app}/publish-requests", tag = "publishing",
     request_body = NewPublishRequest,
     params(("app" = String, Path, description = "The app's id")),
@@ -60,7 +52,7 @@ fn already_pending(env: Environment) -> ApiError {
         (status = 401, description = "Not signed in"),
         (status = 403, description = "The role may not change apps, X-Requested-With is missing, or a read-only API token"),
         (status = 404, description = "No such app, or another partner's"),
-        (status = 409, description = "A request is already pending, or Stage comes first"),
+        (status = 409, description = "A request is already pending, Stage comes first, or the current version is already published there"),
         (status = 422, description = "Some values are not valid (rule IDs in errors)")))]
 pub async fn request_publish(
     State(s): State<AppState>,
@@ -68,58 +60,9 @@ pub async fn request_publish(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewPublishRequest>,
 ) -> ApiResult<(StatusCode, Json<PublishRequest>)> {
-    let (app, _) = app_for(&s, &caller, &id, true).await?;
-    let findings = check_publish_request(&req);
-    if !findings.is_empty() {
-        return Err(ApiError::Validation(findings));
-    }
-    let env = req.environment;
-    // The lifecycle is the core's (Stage before Production for a standard app, one pending request).
-    lifecycle::may_request(app.app_type, &app.environments, env)
-        .map_err(|refusal| ApiError::Conflict(refusal.message(env)))?;
-    let message = req.message.trim().to_string();
-    let rid = db::new_id();
-    let now = db::now();
-    let mut tx = s.db.begin().await?;
-    if !set_env_state(&mut tx, &id, env, EnvState::Pending, true).await? {
-        return Err(already_pending(env));
-    }
-    bump_version(&mut tx, &id, &now).await?;
-    let row = NewRequest {
-        id: &rid,
-        app_id: &id,
-        environment: env,
-        message: &message,
-        requested_by: &caller.user_id,
-        created_at: &now,
-    };
-    store::insert(&mut tx, &row).await?;
-    let after = serde_json::json!({"environment": env, "state": "pending"});
-    db::audit(
-        &mut *tx,
-        Some(&caller.user_id),
-        "request",
-        "publish_request",
-        &rid,
-        None,
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PublishRequest {
-            id: rid,
-            application_id: id,
-            application_name: app.name,
-            environment: env,
-            message,
-            state: EnvState::Pending,
-            reason: None,
-            created_at: now,
-            decided_at: None,
-        }),
-    ))
+    // The current version; the lifecycle and the versions' rules are in `version_flow`.
+    let made = request_version(&s, &caller, &id, None, req).await?;
+    Ok((StatusCode::CREATED, Json(made)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -173,6 +116,9 @@ async fn decide(
             req.state.id()
         )));
     };
+    let (app, _) = apps::load(&s.db, &req.application_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let now = db::now();
     let mut tx = s.db.begin().await?;
     if !store::decide(
@@ -189,15 +135,31 @@ async fn decide(
             "This request was decided by someone else meanwhile.".into(),
         ));
     }
-    set_env_state(
-        &mut tx,
-        &req.application_id,
-        req.environment,
-        new_state,
-        false,
-    )
-    .await?;
-    bump_version(&mut tx, &req.application_id, &now).await?;
+    if req.is_app_store() {
+        // App Store information: exactly the requested App Store version; the app's states stay.
+        super::app_store_publish::on_decision(&mut tx, &req, approve, &now).await?;
+    } else {
+        // Exactly the requested version is published (or rejected); the app's state follows.
+        let app_state = on_decision(
+            &mut tx,
+            &app,
+            &req,
+            approve,
+            reason.as_deref(),
+            caller,
+            &now,
+        )
+        .await?;
+        set_env_state(
+            &mut tx,
+            &req.application_id,
+            req.environment,
+            app_state,
+            false,
+        )
+        .await?;
+        bump_version(&mut tx, &req.application_id, &now).await?;
+    }
     let after = serde_json::json!({"state": new_state, "reason": reason});
     db::audit(
         &mut *tx,

@@ -74,7 +74,13 @@ pub fn restorable_since() -> String {
 }
 
 /// The rows that point at an application, children first.
-const CHILDREN: [&str; 5] = [
+const CHILDREN: [&str; 11] = [
+    "app_store_images",
+    "app_store_names",
+    "app_store_versions",
+    "app_store",
+    "versions",
+    "change_log",
     "client_ids",
     "client_secrets",
     "certificates",

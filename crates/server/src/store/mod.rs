@@ -3,6 +3,8 @@
 //! the code writes (an unknown template, state or role), is [`ApiError::Internal`] — a 500 with a log
 //! line — never a silent default.
 
+pub mod app_store;
+pub mod app_store_images;
 pub mod applications;
 pub mod credentials;
 pub mod deletion;
@@ -10,6 +12,7 @@ pub mod keys;
 pub mod publishing;
 pub mod rows;
 pub mod users;
+pub mod versions;
 
 use crate::error::{ApiError, ApiResult};
 use appreg_core::api::EnvState;

@@ -1,21 +1,33 @@
 //! Publish requests and their decisions.
 
 use super::rows::PublishRow;
-use super::{env_state, parse};
+use super::{env_state, parse, parse_with};
 use crate::db::Db;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use appreg_core::api::{EnvState, PublishRequest};
 use appreg_core::Environment;
 use sqlx::AnyConnection;
 
 const SELECT: &str =
     "SELECT r.id, r.application_id, a.name AS application_name, r.environment, r.message, \
-     r.state, r.reason, r.requested_by, r.created_at, r.decided_at FROM publish_requests r \
+     r.state, r.reason, r.requested_by, r.created_at, r.decided_at, r.version, r.kind, \
+     r.app_store_version FROM publish_requests r \
      JOIN applications a ON a.id = r.application_id";
 
 /// A publish request and who asked for it.
 pub fn to_request(r: PublishRow) -> ApiResult<(PublishRequest, String)> {
+    // An App Store request's version is the App Store information's (migration 0008).
+    let version = if r.kind == PublishRequest::APP_STORE {
+        r.app_store_version
+    } else {
+        r.version
+    };
     let req = PublishRequest {
+        kind: parse_with("publish_requests.kind", &r.kind, |k| {
+            [PublishRequest::CONFIGURATION, PublishRequest::APP_STORE]
+                .contains(&k)
+                .then(|| k.to_string())
+        })?,
         environment: parse("publish_requests.environment", &r.environment)?,
         state: env_state(&r.state)?,
         id: r.id,
@@ -25,6 +37,12 @@ pub fn to_request(r: PublishRow) -> ApiResult<(PublishRequest, String)> {
         reason: r.reason,
         created_at: r.created_at,
         decided_at: r.decided_at,
+        version: version
+            .map(|v| {
+                u32::try_from(v)
+                    .map_err(|_| ApiError::Internal(format!("publish_requests.version {v}")))
+            })
+            .transpose()?,
     };
     Ok((req, r.requested_by))
 }
@@ -78,12 +96,13 @@ pub struct NewRequest<'a> {
     pub message: &'a str,
     pub requested_by: &'a str,
     pub created_at: &'a str,
+    pub version: u32,
 }
 
 pub async fn insert(conn: &mut AnyConnection, r: &NewRequest<'_>) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO publish_requests (id, application_id, environment, message, state, requested_by, created_at) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
+        "INSERT INTO publish_requests (id, application_id, environment, message, state, requested_by, created_at, version) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7)",
     )
     .bind(r.id)
     .bind(r.app_id)
@@ -91,6 +110,7 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewRequest<'_>) -> ApiResult<(
     .bind(r.message)
     .bind(r.requested_by)
     .bind(r.created_at)
+    .bind(i64::from(r.version))
     .execute(conn)
     .await?;
     Ok(())

@@ -115,6 +115,12 @@ pub struct PublishRow {
     pub requested_by: String,
     pub created_at: String,
     pub decided_at: Option<String>,
+    /// The version requested; NULL for requests from before versions (migration 0007).
+    pub version: Option<i64>,
+    /// `configuration` or `app-store`, and the App Store version an `app-store` request asks for
+    /// (migration 0008).
+    pub kind: String,
+    pub app_store_version: Option<i64>,
 }
 
 #[derive(Debug, FromRow)]
@@ -207,4 +213,35 @@ pub struct UserStateRow {
 #[derive(Debug, FromRow)]
 pub struct IdRow {
     pub id: String,
+}
+
+/// `versions`: one version of an app (migration 0007).
+#[derive(Debug, FromRow)]
+pub struct VersionRow {
+    pub number: i64,
+    pub label: String,
+    pub config_json: String,
+    pub created_at: String,
+    pub created_by: String,
+    /// NULL (never there), `draft`, `published`, `pending` or `rejected`.
+    pub sod_state: Option<String>,
+    pub stage_state: Option<String>,
+    pub production_state: Option<String>,
+}
+
+/// `change_log`: one save (migration 0007).
+#[derive(Debug, FromRow)]
+pub struct ChangeRow {
+    pub id: String,
+    pub version: i64,
+    pub actor: String,
+    pub action: String,
+    pub diff_json: String,
+    pub at: String,
+}
+
+/// `SELECT email`.
+#[derive(Debug, FromRow)]
+pub struct EmailRow {
+    pub email: String,
 }

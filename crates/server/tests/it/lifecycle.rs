@@ -348,10 +348,24 @@ async fn publish_requests_flow_through_the_app_manager() {
     );
     let app = t.get(&who, &format!("/api/v1/applications/{id}")).await;
     assert_eq!(app.body["environments"]["stage"], "published");
-    // Production, rejected with a reason.
+    // A custom app approved for Stage is published to Production as well (issue #13); a changed
+    // configuration is a new draft version, requested for Production and rejected with a reason.
+    assert_eq!(app.body["environments"]["production"], "published");
+    let etag = app.headers[axum::http::header::ETAG].to_str().unwrap();
+    let r = t
+        .send(
+            &who,
+            Method::PATCH,
+            &format!("/api/v1/applications/{id}"),
+            Some(json!({"cors_urls": ["https://app.example.com"]})),
+            &[("if-match", etag)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = t
         .post(&who, &path, json!({"environment": "production"}))
         .await;
+    assert_eq!(r.body["version"], 2, "{}", r.body);
     let rid = r.body["id"].as_str().unwrap().to_string();
     let r = t
         .post(
@@ -372,7 +386,13 @@ async fn publish_requests_flow_through_the_app_manager() {
     let list = t.get(&who, &path).await;
     assert_eq!(list.body[1]["reason"], "Missing privacy policy");
     let app = t.get(&who, &format!("/api/v1/applications/{id}")).await;
-    assert_eq!(app.body["environments"]["production"], "rejected");
+    // Version 1 is still live in Production; version 2 is rejected there.
+    assert_eq!(app.body["environments"]["production"], "published");
+    let versions = t
+        .get(&who, &format!("/api/v1/applications/{id}/versions"))
+        .await;
+    assert_eq!(versions.body[0]["production"], "rejected");
+    assert_eq!(versions.body[1]["production"], "published");
     // SOD is never requested; standard apps go to Stage first.
     assert_eq!(
         t.post(&who, &path, json!({"environment": "sod"}))

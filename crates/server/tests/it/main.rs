@@ -5,6 +5,9 @@
 mod abuse;
 mod admin;
 mod api;
+mod app_store;
+mod app_store_images;
+mod change_log;
 mod cli;
 mod common;
 mod console;
@@ -12,3 +15,4 @@ mod lifecycle;
 mod openapi;
 mod scale;
 mod security;
+mod versions;

@@ -1,0 +1,95 @@
+// App Store information (#13): standard apps only; red fields block saving, orange ones publishing;
+// images are uploaded (their type read from their bytes), previewed, and the listing is requested.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync, crc32 } from 'node:zlib';
+import { launch, contextAs, apiSignIn, apiCreateApp, api, uniq, until, isDisabled, axe, BASE } from '../lib.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A valid w×h RGB PNG, built here so the test needs no image files. */
+function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5a)]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('App Store: hidden on custom apps; red fields block saving, orange ones publishing; images; request', async () => {
+  const { context, page, cookie } = await contextAs(browser, 'dev@demo.test');
+  try {
+    const custom = await apiCreateApp(cookie, { template: 'empty', name: uniq('E2E custom store') });
+    await page.goto(`${BASE}/#/apps/${custom.id}`);
+    await page.getByRole('heading', { level: 1, name: custom.name }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'App sections' }).getByRole('link', { name: 'App Store' }).count(), 0, 'custom: no App Store');
+
+    const app = await apiCreateApp(cookie, { template: 'empty', app_type: 'standard', name: uniq('E2E store') });
+    await page.goto(`${BASE}/#/apps/${app.id}/app-store`);
+    await page.getByRole('heading', { level: 2, name: 'App Store' }).waitFor();
+    const save = page.getByRole('button', { name: 'Save draft' });
+    const publish = page.getByRole('button', { name: 'Request to publish the listing' });
+
+    // Red: the listing name and the short description are needed to save.
+    await page.getByLabel(/^Homepage/).fill('http://example.com');
+    await page.locator('#as-homepage-findings li.error[data-rule="APPSTORE-URL"]').waitFor();
+    assert.equal(await isDisabled(save), true, 'an http URL and no name: nothing can be saved');
+    await page.getByLabel(/^Homepage/).fill('https://example.com');
+    assert.equal(await isDisabled(save), true, 'still no name');
+    assert.ok(await page.locator('#as-name-findings li.error').count() >= 1);
+    const listing = uniq('E2E listing');
+    await page.getByLabel(/^Listing name/).fill(listing);
+    await page.getByLabel(/^Short description/).fill('Syncs your orders both ways.');
+    await until(() => isDisabled(save), (d) => d === false, { what: 'Save enabled with the red fields' });
+    // Orange: still missing for publishing, shown but not blocking the save.
+    assert.ok(await page.locator('#as-long-findings li.publish').count() >= 1, 'long description is orange');
+    await save.click();
+    await until(() => page.locator('#app-store-status').textContent(), (t) => t === 'Saved.', { what: 'saved' });
+    assert.equal(await isDisabled(publish), true, 'orange fields block publishing');
+    await page.locator('#publish-app-store-why').filter({ hasText: 'orange' }).waitFor();
+    const r1 = await api('GET', `/api/v1/applications/${app.id}/app-store`, { cookie });
+    assert.equal(r1.json.info.listing_name, listing);
+    assert.equal(r1.json.can_publish, false);
+
+    // Fill in the orange fields, with a logo and a screenshot uploaded and previewed.
+    await page.getByLabel(/^Long description/).fill('A longer text about what the integration does.');
+    await page.getByLabel(/^Support page/).fill('https://example.com/support');
+    await page.getByLabel(/^Privacy policy/).fill('https://example.com/privacy');
+    await page.getByLabel(/^Terms of use/).fill('https://example.com/terms');
+    await page.getByLabel(/^Support e-mail/).fill('support@example.com');
+    await page.getByRole('group', { name: /^Categories/ }).getByLabel('Sales').check();
+    await page.getByRole('group', { name: /^Supported languages/ }).getByLabel('English').check();
+    // A "PNG" that is not one is refused by the server, which reads the bytes.
+    await page.getByLabel('Upload a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not a png') });
+    await until(() => page.locator('#upload-status').textContent(), (t) => t.length > 0 && t !== 'Uploading…', { what: 'refused' });
+    assert.notEqual(await page.locator('#upload-status').textContent(), 'Uploaded.');
+    await page.getByLabel('Upload a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(256, 256) });
+    await page.getByRole('img', { name: 'Logo preview' }).waitFor();
+    await until(() => page.getByRole('img', { name: 'Logo preview' }).evaluate((i) => i.complete && i.naturalWidth), (w) => w === 256, { what: 'logo preview loads' });
+    await page.getByLabel('Upload a screenshot').setInputFiles({ name: 'shot.png', mimeType: 'image/png', buffer: png(640, 400) });
+    await page.getByRole('img', { name: 'Screenshot 1 preview' }).waitFor();
+    // The listing card shows what customers will see.
+    const card = page.getByRole('figure', { name: 'Preview of the listing' });
+    assert.match(await card.textContent(), new RegExp(listing));
+    assert.match(await card.textContent(), /Sales/);
+    assert.deepEqual(await axe(page), []);
+
+    await save.click();
+    await until(() => page.locator('#app-store-status').textContent(), (t) => t === 'Saved.', { what: 'saved again' });
+    await until(() => isDisabled(publish), (d) => d === false, { what: 'publish enabled' });
+    await publish.click();
+    await until(() => page.locator('#app-store-status').textContent(), (t) => t.startsWith('Requested'), { what: 'requested' });
+    const queue = await api('GET', '/api/v1/publish-requests?state=pending', { cookie: await apiSignIn('appmanager@demo.test') });
+    assert.ok(queue.json.some((q) => q.application_id === app.id && q.kind === 'app-store'), JSON.stringify(queue.json));
+  } finally {
+    await context.close();
+  }
+});
