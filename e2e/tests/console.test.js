@@ -287,7 +287,7 @@ test('marketing sees every section without a single edit control', async () => {
     await page.goto(`${BASE}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Create App' }).count(), 0);
-    for (const [slug, title] of [['overview', 'Overview'], ['authentication', 'Authentication'], ['integration', 'Integration'], ['keys', 'Keys'], ['versions', 'Versions'], ['publishing', 'Publishing'], ['changes', 'Change log'], ['settings', 'Settings']]) {
+    for (const [slug, title] of [['overview', 'Overview'], ['authentication', 'Authentication'], ['integration', 'Integration'], ['keys', 'Keys'], ['versions', 'Versions'], ['publishing', 'Publishing'], ['changes', 'Change log'], ['app-store', 'App Store'], ['settings', 'Settings']]) {
       await openSection(page, app, slug, title);
       await page.locator('#read-only-note').waitFor();
       if (slug === 'keys') await until(() => page.locator('#secret-list li').count(), (n) => n === 1, { what: 'secret listed' });

@@ -70,7 +70,16 @@ pub fn PublishQueue() -> impl IntoView {
                                         <a class="open-app" href=Route::App(r.application_id.clone(), Section::Publishing).href() >"Open "{r.application_name.clone()}</a>
                                     </p>
                                     {(!r.message.is_empty()).then(|| view! { <p class="message">{r.message.clone()}</p> })}
-                                    {r.version.map(|n| view! { <RequestDiff app=r.application_id.clone() env=r.environment version=n /> })}
+                                    {match (r.is_app_store(), r.version) {
+                                        (true, n) => view! {
+                                            <p class="diff">
+                                                "App Store listing"{n.map(|n| format!(", version {n}"))}": "
+                                                <a href=Route::App(r.application_id.clone(), Section::AppStore).href()>"review the listing"</a>
+                                            </p>
+                                        }.into_any(),
+                                        (false, Some(n)) => view! { <RequestDiff app=r.application_id.clone() env=r.environment version=n /> }.into_any(),
+                                        (false, None) => ().into_any(),
+                                    }}
                                     <label for=for_id>"Reason for rejecting " {label.clone()}</label>
                                     <input id=reason_id type="text" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                                     <div class="actions">

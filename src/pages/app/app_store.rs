@@ -84,6 +84,16 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
                      long: bool,
                      get: fn(&AppStoreInfo) -> &String,
                      set: fn(&mut AppStoreInfo, String)| {
+        if !editable {
+            // Read-only (Marketing, an app manager, a deactivated app): the values, no controls.
+            return view! {
+                <div class="field">
+                    <p class="label">{label}</p>
+                    <p class="value" id=id>{move || info.with(|i| get(i).clone())}</p>
+                </div>
+            }
+            .into_any();
+        }
         let marks = field(f);
         let required = required_of(f);
         let fid = format!("{id}-findings");
@@ -110,6 +120,7 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
                 <Marks id=marks_id findings=marks />
             </div>
         }
+        .into_any()
     };
     let checklist = move |list: AppStoreList,
                           legend: &'static str,
@@ -129,6 +140,15 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
                     .collect()
             })
         });
+        if !editable {
+            return view! {
+                <div class="field">
+                    <p class="label">{legend}</p>
+                    <p class="value">{move || info.with(|i| list_of(i, list).iter().filter_map(|v| options.iter().find(|(id, _)| id == v).map(|(_, t)| *t)).collect::<Vec<_>>().join(", "))}</p>
+                </div>
+            }
+            .into_any();
+        }
         let fid = format!("{}-findings", list_id(list));
         let described = fid.clone();
         view! {
@@ -155,6 +175,7 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
                 <Marks id=fid findings=marks />
             </fieldset>
         }
+        .into_any()
     };
     use AppStoreField as F;
     view! {
