@@ -121,6 +121,33 @@ where
     out
 }
 
+/// The technical contact's type-ahead (the wizard's and the console's): the partner's users whose
+/// e-mail starts with what is typed, read once typing pauses; none once the typed address is one of them.
+pub fn contact_suggestions(
+    contact: Signal<String>,
+    partner: Signal<String>,
+) -> Memo<Vec<appreg_core::api::UserSummary>> {
+    let prefix = debounced(move || contact.get().trim().to_lowercase(), 250);
+    let options = read(move || {
+        let (p, partner) = (prefix.get(), partner.get());
+        async move {
+            if p.is_empty() {
+                return Vec::new();
+            }
+            crate::api::users(&partner, &p).await.unwrap_or_default()
+        }
+    });
+    Memo::new(move |_| {
+        let c = contact.get().trim().to_lowercase();
+        let list = options.get().unwrap_or_default();
+        if list.iter().any(|u| u.email.to_lowercase() == c) {
+            Vec::new()
+        } else {
+            list
+        }
+    })
+}
+
 /// The default-configuration table of `product.md`, for one template.
 #[component]
 pub fn ConfigTable(template: Template) -> impl IntoView {

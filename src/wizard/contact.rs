@@ -2,9 +2,8 @@
 
 use super::frame::StepFrame;
 use super::W;
-use crate::api;
 use crate::draft::Step;
-use crate::ui::{self, debounced, Findings};
+use crate::ui::{self, Findings};
 use appreg_core::{check_contact_email, Check};
 use leptos::prelude::*;
 
@@ -24,27 +23,8 @@ pub(super) fn ContactStep(w: W) -> impl IntoView {
     let check = Memo::new(move |_| check_contact_email(&contact.get()));
     let touched = RwSignal::new(false);
     let show = Signal::derive(move || touched.get() || !contact.with(String::is_empty));
-    let prefix = debounced(move || contact.get().trim().to_lowercase(), 250);
     let partner = Memo::new(move |_| draft.with(|d| d.partner.clone()));
-    let options = ui::read(move || {
-        let p = prefix.get();
-        let partner = partner.get();
-        async move {
-            if p.is_empty() {
-                return Vec::new();
-            }
-            api::users(&partner, &p).await.unwrap_or_default()
-        }
-    });
-    let suggestions = Memo::new(move |_| {
-        let c = contact.get().trim().to_lowercase();
-        let list = options.get().unwrap_or_default();
-        if list.iter().any(|u| u.email.to_lowercase() == c) {
-            Vec::new()
-        } else {
-            list
-        }
-    });
+    let suggestions = ui::contact_suggestions(contact.into(), partner.into());
     let pick = move |email: String| {
         w.edit(|d| d.contact = email);
         touched.set(true);

@@ -2,9 +2,8 @@
 //! list editor), and the technical contact with the type-ahead — saved together with `If-Match`.
 
 use super::{conflicted, use_console, SaveStatus};
-use crate::api;
 use crate::list_editor::{ListEditor, ListIds, LocalList};
-use crate::ui::{self, debounced, Findings};
+use crate::ui::{self, Findings};
 use appreg_core::api::{
     Application, ApplicationPatch, Endpoint, Endpoints, ErrorEmails, MAX_ERROR_EMAIL_RECIPIENTS,
 };
@@ -230,25 +229,8 @@ fn IntegrationEditor() -> impl IntoView {
 #[component]
 fn ContactPicker(contact: RwSignal<String>, check: Memo<Check>) -> impl IntoView {
     let partner = use_console().app.with_untracked(|a| a.partner_id.clone());
-    let prefix = debounced(move || contact.get().trim().to_lowercase(), 250);
-    let options = ui::read(move || {
-        let (p, partner) = (prefix.get(), partner.clone());
-        async move {
-            if p.is_empty() {
-                return Vec::new();
-            }
-            api::users(&partner, &p).await.unwrap_or_default()
-        }
-    });
-    let suggestions = Memo::new(move |_| {
-        let c = contact.get().trim().to_lowercase();
-        let list = options.get().unwrap_or_default();
-        if list.iter().any(|u| u.email.to_lowercase() == c) {
-            Vec::new()
-        } else {
-            list
-        }
-    });
+    let suggestions =
+        ui::contact_suggestions(contact.into(), Signal::derive(move || partner.clone()));
     view! {
         <label for="app-contact">"Technical contact's email"</label>
         <input
