@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-pg test-wasm test-e2e bench bench-server bench-web size lint fmt chaos chaos-small bench-abuse
+.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web size lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -34,12 +34,18 @@ test: setup
 test-native:
 	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
 	$(MAKE) test-pg
+	$(MAKE) test-mail
 	$(MAKE) chaos-small
 	bash scripts/schemathesis.sh
 
 ## The server's integration suite again, on a throw-away PostgreSQL cluster (with the two-instance tests).
 test-pg:
 	@bash scripts/test-pg.sh
+
+## E-mail under faults: a real SMTP server (aiosmtpd) and two instances on one PostgreSQL: each event
+## delivered exactly once, delivery resumes after the SMTP server was down, no reminder sent twice.
+test-mail:
+	@bash scripts/test-mail.sh
 
 test-wasm:
 	cargo test -p appreg-web --target wasm32-unknown-unknown

@@ -6,7 +6,7 @@ source e2e/serve.sh
 work=$(mktemp -d /tmp/appreg-e2e.XXXXXX)
 export APPREG_SHOTS="${APPREG_SHOTS:-$work/screenshots}"
 mkdir -p "$APPREG_SHOTS"
-start_demo_server "$work" "${APPREG_E2E_PORT:-18181}"
+APPREG_E2E_SMTP=1 start_demo_server "$work" "${APPREG_E2E_PORT:-18181}"
 echo "e2e: server on $APPREG_URL, screenshots in $APPREG_SHOTS"
 start=$(date +%s)
 # `bash e2e/run.sh tests/console.test.js …` runs only those files.

@@ -69,6 +69,19 @@ req = urllib.request.Request(base + f"/api/v1/applications/{std['id']}/app-store
                              headers={"content-type": "application/json", "if-match": '"as0"',
                                       "cookie": cookie, "x-requested-with": "appreg"})
 urllib.request.urlopen(req).close()
+# The publish request's ticket (Messaging Center), with a reply that has an image attached.
+req = urllib.request.Request(base + "/api/v1/tickets", headers={"cookie": cookie})
+with urllib.request.urlopen(req) as r:
+    ticket = json.load(r)[0]
+form = (b'--st\r\nContent-Disposition: form-data; name="body"\r\n\r\nA screenshot.\r\n'
+        b'--st\r\nContent-Disposition: form-data; name="file"; filename="shot.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n" + logo + b"\r\n--st--\r\n")
+req = urllib.request.Request(base + f"/api/v1/tickets/{ticket['id']}/messages", data=form, method="POST",
+                             headers={"content-type": "multipart/form-data; boundary=st",
+                                      "cookie": cookie, "x-requested-with": "appreg"})
+with urllib.request.urlopen(req) as r:
+    params["ticket"] = ticket["id"]
+    params["attachment"] = json.load(r)["attachments"][0]["id"]
 with open(sys.argv[2], "w") as f:
     # Business rules (NAME-*, RU-*, ownership, ETags, limits) cannot all live in JSON Schema: a
     # schema-valid request may still be refused with one of the documented problem+json statuses.
@@ -82,6 +95,11 @@ with open(sys.argv[2], "w") as f:
     f.write('\n[[operations]]\ninclude-path = "/api/v1/partners/{partner}/applications"\n'
             'include-method = "GET"\n[operations.checks.positive_data_acceptance]\n'
             'expected-statuses = ["2XX", "400", "401", "403", "404", "409", "412", "422", "428", "429"]\n')
+    # An unsubscribe token is signed by the server: one it did not sign is refused with 400 by design.
+    for op in ("unsubscribe", "unsubscribe_one_click"):
+        f.write(f'\n[[operations]]\ninclude-operation-id = "{op}"\n'
+                '[operations.checks.positive_data_acceptance]\n'
+                'expected-statuses = ["2XX", "400"]\n')
     # The App Store operations on the standard app and its image.
     f.write('\n[[operations]]\ninclude-path-regex = "/app-store"\n[operations.parameters]\n'
             f'app = "{std["id"]}"\nimage = "{image["id"]}"\n')

@@ -66,6 +66,16 @@ else
   log "schemathesis $SCHEMATHESIS_VERSION present"
 fi
 
+# aiosmtpd is the real SMTP server of the e-mail fault test (scripts/test-mail.sh), in the same .venv.
+AIOSMTPD_VERSION=1.4.6
+if [ "$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("aiosmtpd"))' 2>/dev/null)" != "$AIOSMTPD_VERSION" ]; then
+  log "installing aiosmtpd $AIOSMTPD_VERSION into .venv"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+else
+  log "aiosmtpd $AIOSMTPD_VERSION present"
+fi
+
 # --- npm packages for the end-to-end suite ---------------------------------
 if [ -f e2e/package.json ]; then
   if [ ! -d e2e/node_modules/playwright-core ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then

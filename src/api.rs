@@ -11,6 +11,12 @@ use appreg_core::api::{
     Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, StartCoding,
     UserSummary,
 };
+use appreg_core::notifications::{
+    NotificationKind, NotificationPrefs, SetNotificationPref, SetNotificationPrefs,
+};
+use appreg_core::tickets::{
+    NewTicketMessage, Ticket, TicketFilter, TicketMessage, TicketSummary, UnreadCounts,
+};
 use appreg_core::versions::{
     ChangeEntry, NewVersion, PublishVersion, VersionInfo, VersionSnapshot,
 };
@@ -526,12 +532,23 @@ pub async fn upload_image(
     kind: &str,
     file: &web_sys::File,
 ) -> Result<ImageRef, ApiError> {
-    use gloo_net::http::{Method, RequestBuilder};
     let form = web_sys::FormData::new().map_err(|_| ApiError::Network("FormData".into()))?;
     let _ = form.append_with_str("kind", kind);
     let _ = form.append_with_blob_and_filename("file", file, &file.name());
-    let path = url(&format!("/applications/{}/app-store/images", enc(app)));
-    let resp = RequestBuilder::new(&path)
+    multipart(
+        &format!("/applications/{}/app-store/images", enc(app)),
+        form,
+    )
+    .await
+}
+
+/// Sends a form with files (POST, with the CSRF header and the session cookie) and decodes the answer.
+async fn multipart<T: DeserializeOwned>(
+    path: &str,
+    form: web_sys::FormData,
+) -> Result<T, ApiError> {
+    use gloo_net::http::{Method, RequestBuilder};
+    let resp = RequestBuilder::new(&url(path))
         .method(Method::POST)
         .credentials(web_sys::RequestCredentials::Include)
         .header("Accept", "application/json")
@@ -553,4 +570,88 @@ pub async fn upload_image(
         });
     }
     serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// `GET /api/v1/tickets?state=`: the Messaging Center's list, newest first.
+pub async fn tickets(filter: TicketFilter) -> Result<Vec<TicketSummary>, ApiError> {
+    decode(
+        &request(
+            "GET",
+            format!("/tickets?state={}", filter.id()),
+            vec![],
+            None,
+        )
+        .await?,
+    )
+}
+
+/// `GET /api/v1/tickets/unread`: unread tickets per list (the header's count).
+pub async fn unread_tickets() -> Result<UnreadCounts, ApiError> {
+    decode(&request("GET", "/tickets/unread".into(), vec![], None).await?)
+}
+
+/// `GET /api/v1/tickets/{id}`: the conversation (reading it marks it read).
+pub async fn ticket(id: &str) -> Result<Ticket, ApiError> {
+    decode(&request("GET", format!("/tickets/{}", enc(id)), vec![], None).await?)
+}
+
+/// `POST /api/v1/tickets/{id}/messages {body}`: a reply without attachments.
+pub async fn reply(id: &str, body: &str) -> Result<TicketMessage, ApiError> {
+    let path = format!("/tickets/{}/messages", enc(id));
+    let msg = NewTicketMessage {
+        body: body.to_string(),
+    };
+    decode(&request("POST", path, vec![], json(&msg)).await?)
+}
+
+/// `POST /api/v1/tickets/{id}/messages` as `multipart/form-data`: a reply with image attachments
+/// (`body` and up to three `file` parts). Files go to the browser's `fetch`, past the text [`Transport`].
+pub async fn reply_with_files(
+    id: &str,
+    body: &str,
+    files: &[web_sys::File],
+) -> Result<TicketMessage, ApiError> {
+    let form = web_sys::FormData::new().map_err(|_| ApiError::Network("FormData".into()))?;
+    let _ = form.append_with_str("body", body);
+    for f in files {
+        let _ = form.append_with_blob_and_filename("file", f, &f.name());
+    }
+    multipart(&format!("/tickets/{}/messages", enc(id)), form).await
+}
+
+/// `POST /api/v1/tickets/{id}/answered`: the partner has answered (the app managers' turn).
+pub async fn mark_answered(id: &str) -> Result<(), ApiError> {
+    request(
+        "POST",
+        format!("/tickets/{}/answered", enc(id)),
+        vec![],
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// An attachment's address (served as a download), from the `url` the server gave.
+pub fn attachment_href(server_url: &str) -> String {
+    BASE.with(|b| format!("{}{server_url}", b.borrow()))
+}
+
+/// `GET /api/v1/me/notifications`: which e-mails I get.
+pub async fn notifications() -> Result<NotificationPrefs, ApiError> {
+    decode(&request("GET", "/me/notifications".into(), vec![], None).await?)
+}
+
+/// `PUT /api/v1/me/notifications`: turns one kind of e-mail on or off.
+pub async fn set_notification(
+    kind: NotificationKind,
+    enabled: bool,
+) -> Result<NotificationPrefs, ApiError> {
+    let body = SetNotificationPrefs {
+        kinds: vec![SetNotificationPref {
+            kind,
+            enabled,
+            title: None,
+        }],
+    };
+    decode(&request("PUT", "/me/notifications".into(), vec![], json(&body)).await?)
 }

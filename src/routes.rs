@@ -19,6 +19,12 @@ pub enum Route {
     Reviews,
     /// My sessions (the user menu).
     Sessions,
+    /// The Messaging Center.
+    Messages,
+    /// My e-mail notifications (the user menu).
+    Notifications,
+    /// One conversation of the Messaging Center.
+    Ticket(String),
 }
 
 impl Route {
@@ -38,6 +44,9 @@ impl Route {
             }
             (Some("publish-requests"), _, _) => Route::Reviews,
             (Some("sessions"), _, _) => Route::Sessions,
+            (Some("messages"), Some(id), _) if !id.is_empty() => Route::Ticket(id.to_string()),
+            (Some("messages"), _, _) => Route::Messages,
+            (Some("notifications"), _, _) => Route::Notifications,
             _ => Route::Home,
         }
     }
@@ -51,6 +60,9 @@ impl Route {
             Route::App(id, s) => format!("#/apps/{id}/{}", s.slug()),
             Route::Reviews => "#/publish-requests".into(),
             Route::Sessions => "#/sessions".into(),
+            Route::Messages => "#/messages".into(),
+            Route::Notifications => "#/notifications".into(),
+            Route::Ticket(id) => format!("#/messages/{id}"),
         }
     }
 }

@@ -102,8 +102,10 @@ fn Shell() -> impl IntoView {
             <Show when=move || manager.get()>
                 <a href=Route::Reviews.href() id="reviews-link">"Publish requests"</a>
             </Show>
+            <MessagesLink />
             <span class="who">{move || user.get().map(|m| m.user.name)}</span>
             <a href=Route::Sessions.href() id="sessions-link">"Sessions"</a>
+            <a href=Route::Notifications.href() id="notifications-link">"E-mails"</a>
             <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
                 "Sign out"
             </button>
@@ -133,6 +135,9 @@ fn Shell() -> impl IntoView {
             Route::App(id, _) => view! { <pages::AppPage id=id /> }.into_any(),
             Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
             Route::Sessions => view! { <pages::Sessions /> }.into_any(),
+            Route::Messages => view! { <pages::Messages /> }.into_any(),
+            Route::Notifications => view! { <pages::Notifications /> }.into_any(),
+            Route::Ticket(id) => view! { <pages::TicketPage id=id /> }.into_any(),
         }}
         </Landmark>
     }
@@ -189,5 +194,22 @@ fn ResumeOffer() -> impl IntoView {
                 </div>
             </section>
         })
+    }
+}
+
+/// "Messages" in the header, with the number of unread conversations (read again on each page).
+#[component]
+fn MessagesLink() -> impl IntoView {
+    let route = use_ctx().route();
+    let counts = ui::read(move || {
+        route.track();
+        api::unread_tickets()
+    });
+    let unread = move || counts.get().and_then(Result::ok).map_or(0, |c| c.total);
+    view! {
+        <a href=Route::Messages.href() id="messages-link">
+            "Messages"
+            {move || (unread() > 0).then(|| view! { " "<span class="badge expiring" id="unread-count">{unread()}<span class="visually-hidden">" unread"</span></span> })}
+        </a>
     }
 }

@@ -440,7 +440,8 @@ test('150 apps are all reachable from the partner page: server-side search, filt
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByLabel('Search by name').fill(`Scale ${stamp}`);
     const rows = page.locator('#app-list tbody tr');
-    await until(() => rows.count(), (n) => n === 50, { what: 'first page' });
+    // The server's answer to the search (not the unfiltered first page, which has 50 rows too).
+    await until(() => rows.locator('td:first-child a').allTextContents(), (t) => t.length === 50 && t.every((n) => n.startsWith(`Scale ${stamp}`)), { what: 'first page of the search' });
     await page.getByRole('button', { name: 'Show more apps' }).click();
     await until(() => rows.count(), (n) => n === 100, { what: 'second page' });
     await page.getByRole('button', { name: 'Show more apps' }).click();

@@ -85,6 +85,10 @@ pub fn PartnerPage() -> impl IntoView {
         );
         async move {
             let page: ApplicationPage = api::applications(&p, &q, c.as_deref()).await?;
+            // The search or a filter changed meanwhile: this page belongs to a list no longer shown.
+            if query.get_untracked() != q {
+                return Ok(());
+            }
             // The cursor first, so the rows and "Show more" never disagree.
             cursor.set(page.next_cursor);
             more.update(|m| m.extend(page.items));

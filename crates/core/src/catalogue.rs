@@ -80,6 +80,11 @@ pub const GROUPS: &[Group] = &[
                 publishing too. Text is counted in characters after trimming.",
     },
     Group {
+        prefix: "TICKET",
+        title: "Messaging Center",
+        intro: "Messages of a ticket (every publish request is one) and the images sent with them.",
+    },
+    Group {
         prefix: "PAYLOAD",
         title: "Requests",
         intro: "",
@@ -177,6 +182,8 @@ pub fn describe(rule: Rule) -> (&'static str, &'static str) {
         AppStoreLanguage => ("error", "Red (blocks saving): a language code that is not one of `en`, `nb`, `sv`, `da`, `de`, `nl`, `fi`, `fr`, or the same language twice. Orange (blocks publishing): no language."),
         AppStoreLogo => ("error", "Red (blocks saving): a logo that is not a PNG or SVG image, is larger than 1 MB (1,048,576 bytes) or is not square; a PNG smaller than 256 × 256 px; an SVG without a size (no `viewBox`, nor `width` and `height` in px). Orange (blocks publishing): no logo."),
         AppStoreScreenshots => ("error", "Red (blocks saving): more than 5 screenshots, or one that is not a PNG or JPEG image, has a side shorter than 320 or longer than 3,840 px, or is larger than 5 MB (5,242,880 bytes). Orange (blocks publishing): no screenshot."),
+        TicketMessage => ("error", "A ticket's message is empty or longer than 10,000 characters after trimming."),
+        TicketAttachment => ("error", "More than 3 files with one message (field `file`), or a file (field `file[i]`) that is not a PNG, JPEG or GIF image by its bytes (its name and the part's content type are ignored; SVG is refused) or is larger than 5 MB (5,242,880 bytes)."),
         Payload => ("error", "The request body or registration file is not valid JSON of the expected shape."),
     }
 }

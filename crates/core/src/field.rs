@@ -148,12 +148,18 @@ pub enum FieldPath {
     EnvList(Environment, UrlList),
     /// One entry of it (`environment_urls.production.cors_urls[1]`).
     EnvEntry(Environment, UrlList, usize),
+    /// A ticket message's text (`body`).
+    TicketBody,
+    /// A ticket message's files as a whole (`file`): too many.
+    File,
+    /// One file of a ticket message, counted from 0 in the order sent (`file[1]`).
+    FileEntry(usize),
 }
 
 /// The prefix of [`FieldPath::EnvList`] and [`FieldPath::EnvEntry`].
 const ENV_URLS: &str = "environment_urls";
 
-const SIMPLE: [(FieldPath, &str); 14] = [
+const SIMPLE: [(FieldPath, &str); 16] = [
     (FieldPath::Body, "$"),
     (FieldPath::Payload, "payload"),
     (FieldPath::Name, "name"),
@@ -168,6 +174,8 @@ const SIMPLE: [(FieldPath, &str); 14] = [
     (FieldPath::Capabilities, "capabilities"),
     (FieldPath::ErrorEmails, "error_emails"),
     (FieldPath::Label, "label"),
+    (FieldPath::TicketBody, "body"),
+    (FieldPath::File, "file"),
 ];
 
 /// The prefix of [`FieldPath::ErrorEmailRecipient`]'s text, before `[i]`.
@@ -191,6 +199,7 @@ impl fmt::Display for FieldPath {
             FieldPath::EnvEntry(e, l, i) => write!(f, "{ENV_URLS}.{}.{}[{i}]", e.id(), l.id()),
             FieldPath::AppStore(a) => f.write_str(a.id()),
             FieldPath::AppStoreEntry(l, i) => write!(f, "{}[{i}]", l.id()),
+            FieldPath::FileEntry(i) => write!(f, "file[{i}]"),
             simple => {
                 let text = SIMPLE
                     .iter()
@@ -225,6 +234,9 @@ impl FromStr for FieldPath {
         }
         if let Some(i) = index(RECIPIENTS) {
             return Ok(FieldPath::ErrorEmailRecipient(i));
+        }
+        if let Some(i) = index("file") {
+            return Ok(FieldPath::FileEntry(i));
         }
         let env_list = s
             .strip_prefix(ENV_URLS)
@@ -292,6 +304,8 @@ mod tests {
         }
         all.push(FieldPath::ErrorEmailRecipient(0));
         all.push(FieldPath::ErrorEmailRecipient(9));
+        all.push(FieldPath::FileEntry(0));
+        all.push(FieldPath::FileEntry(2));
         for e in [Environment::Stage, Environment::Production] {
             for l in [UrlList::Redirect, UrlList::Cors] {
                 all.push(FieldPath::EnvList(e, l));

@@ -143,6 +143,10 @@ rules! {
     /// Screenshots: more than 5, or one not a PNG/JPEG of 320–3,840 px a side and ≤ 5 MB (Save); none
     /// (Publish).
     AppStoreScreenshots = "APPSTORE-SCREENSHOTS",
+    /// A ticket's message is 1 to 10,000 characters after trimming.
+    TicketMessage = "TICKET-MESSAGE",
+    /// A ticket's attachments: at most 3, each a PNG, JPEG or GIF by its bytes, at most 5 MB.
+    TicketAttachment = "TICKET-ATTACHMENT",
     /// A request body or registration file is not valid JSON of the expected shape.
     Payload = "PAYLOAD",
 }

@@ -15,10 +15,12 @@ mod keys_and_publishing;
 pub mod lifecycle;
 mod matcher;
 mod name;
+pub mod notifications;
 mod pattern;
 mod redirect;
 mod registration;
 pub mod template;
+pub mod tickets;
 mod urlparts;
 pub mod versions;
 
@@ -50,6 +52,11 @@ pub use registration::{
 pub use template::{
     license_notes, AppType, Capability, EndpointKind, Environment, LicenseNote, RedirectStep,
     Template, MAX_URLS, NATIVE_LOOPBACK_PATTERN, SEED_LOOPBACK_PATTERN,
+};
+pub use tickets::{
+    check_attachments, check_ticket_message, sniff_attachment, ticket_subject, ticket_transition,
+    Attachment, NewTicketMessage, Ticket, TicketEvent, TicketFilter, TicketMessage, TicketState,
+    TicketSummary, UnreadCounts, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MAX_TICKET_MESSAGE,
 };
 pub use versions::{
     check_version_label, describe, diff, version_editable, version_transition, AppConfig,

@@ -33,6 +33,8 @@ pub struct Config {
     /// `--authority-production`); the start-coding page derives the discovery document and the token
     /// endpoint from it.
     pub authorities: Authorities,
+    /// Where e-mails link to: `--public-url`, else the address `appreg serve` listens on.
+    pub portal_url: String,
 }
 
 /// The sign-in authority per environment, without a trailing `/`.
@@ -81,6 +83,7 @@ impl Config {
             static_dir,
             allow_demo_accounts: true,
             authorities: Authorities::default(),
+            portal_url: "http://127.0.0.1:8080".into(),
         }
     }
 
@@ -101,6 +104,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Permits for Argon2 verifications (`Config::argon2_concurrency`).
     pub argon2_slots: Arc<tokio::sync::Semaphore>,
+    /// The unsubscribe links' HMAC key, read (or made) once from the database ([`crate::mail::key`]).
+    pub mail_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -112,6 +117,7 @@ impl AppState {
             cfg: Arc::new(cfg),
             dummy_hash,
             argon2_slots,
+            mail_key: Arc::default(),
         }
     }
 }

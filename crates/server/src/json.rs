@@ -27,6 +27,8 @@ pub const LIST_FIELDS: &[&str] = &[
     "categories",
     "languages",
     "screenshots",
+    // `PUT /me/notifications` (a list of `{kind, enabled}` objects)
+    "kinds",
 ];
 
 /// Where the body has an array that is not one of the [`LIST_FIELDS`], its path (`$.endpoints`).

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod json;
 pub mod keys;
 pub mod limits;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod serve;

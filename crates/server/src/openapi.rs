@@ -36,6 +36,7 @@ pub const BASE: &str = "/api/v1";
         (name = "publishing", description = "Publish requests"),
         (name = "app-store", description = "App Store information of standard apps: its versions, images and requests to publish"),
         (name = "versions", description = "Versions of an app's configuration and its change log"),
+        (name = "tickets", description = "The Messaging Center: every publish request is a ticket, a conversation between the partner's users and the app managers"),
         (name = "meta", description = "This document"),
     )
 )]

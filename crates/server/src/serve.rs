@@ -1,6 +1,6 @@
 //! `appreg serve`: its options and the server's main loop.
 
-use crate::{app, cli, db, demo, sessions, throttle, AppState, Config};
+use crate::{app, cli, db, demo, mail, sessions, throttle, AppState, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,6 +24,13 @@ pub struct ServeOptions {
     /// `--authority-sod URL`, `--authority-stage URL`, `--authority-production URL` (https; defaults are
     /// SuperOffice's).
     pub authorities: crate::config::Authorities,
+    /// `--smtp-url smtp://host:port` (`?tls=required` for STARTTLS) or `smtps://host:port`: e-mails go to
+    /// this SMTP server; without it they are written as `.eml` files to `--outbox-dir`.
+    pub smtp_url: Option<String>,
+    /// `--mail-from "Developer Portal <portal@example.com>"`.
+    pub mail_from: String,
+    /// `--outbox-dir DIR` (default `data/outbox/`).
+    pub outbox_dir: PathBuf,
 }
 
 /// An authority: an https URL without query or fragment; stored without a trailing `/`.
@@ -107,6 +114,19 @@ impl ServeOptions {
         cfg.session_lifetime = self.session_lifetime;
         cfg.trusted_proxies = self.trusted_proxies.clone();
         cfg.authorities = self.authorities.clone();
+        cfg.portal_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+    }
+
+    /// Where e-mails go: the SMTP server of `--smtp-url`, else `.eml` files in `--outbox-dir`.
+    pub fn mailer(&self) -> Result<crate::mail::Mailer, String> {
+        let from = crate::mail::parse_from(&self.mail_from)?;
+        match &self.smtp_url {
+            Some(url) => crate::mail::Mailer::smtp(url, from),
+            None => Ok(crate::mail::Mailer::files(&self.outbox_dir, from)),
+        }
     }
 
     pub fn parse(args: &[String]) -> Result<Self, String> {
@@ -122,6 +142,9 @@ impl ServeOptions {
             session_lifetime: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
             authorities: Default::default(),
+            smtp_url: None,
+            mail_from: crate::mail::DEFAULT_FROM.into(),
+            outbox_dir: PathBuf::from(crate::mail::DEFAULT_OUTBOX_DIR),
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -183,6 +206,12 @@ impl ServeOptions {
                 "--authority-production" => {
                     o.authorities.production = authority(a, value(a)?)?;
                 }
+                "--smtp-url" => o.smtp_url = Some(value("--smtp-url")?),
+                "--mail-from" => {
+                    o.mail_from = value("--mail-from")?;
+                    crate::mail::parse_from(&o.mail_from)?;
+                }
+                "--outbox-dir" => o.outbox_dir = PathBuf::from(value("--outbox-dir")?),
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -194,6 +223,7 @@ impl ServeOptions {
         if o.session_idle > o.session_lifetime {
             return Err("--session-idle cannot be longer than --session-lifetime".into());
         }
+        o.mailer()?;
         if o.demo && !o.addr.ip().is_loopback() {
             return Err(format!(
                 "--demo seeds well-known passwords and refuses the non-loopback address {}",
@@ -202,6 +232,15 @@ impl ServeOptions {
         }
         Ok(o)
     }
+}
+
+/// A number of milliseconds from the environment (test knobs), else `default`.
+fn env_ms(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|ms| *ms > 0)
+        .unwrap_or(default)
 }
 
 async fn shutdown_signal() {
@@ -272,6 +311,29 @@ pub fn serve_main(args: &[String]) -> i32 {
         }
         // Expired sessions, old failures and idempotency keys: on a timer, on every instance.
         sessions::spawn_purger(state.clone(), Duration::from_secs(60));
+        // E-mail: the outbox worker and the expiry reminders' scan, on every instance (leases and the
+        // outbox's event keys keep them from sending anything twice).
+        let mailer = match opts.mailer() {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("appreg serve: {e}");
+                return cli::USAGE;
+            }
+        };
+        if opts.smtp_url.is_some() {
+            tracing::info!("e-mail: SMTP (--smtp-url)");
+        } else {
+            tracing::info!(dir = %opts.outbox_dir.display(), "e-mail: .eml files (no --smtp-url)");
+        }
+        mail::outbox::spawn_worker(
+            state.db.clone(),
+            mailer,
+            Duration::from_millis(env_ms("APPREG_OUTBOX_POLL_MS", 1000)),
+        );
+        mail::reminders::spawn_scanner(
+            state.clone(),
+            Duration::from_millis(env_ms("APPREG_REMINDER_SCAN_MS", 60_000)),
+        );
         let listener = match tokio::net::TcpListener::bind(opts.addr).await {
             Ok(l) => l,
             Err(e) => {

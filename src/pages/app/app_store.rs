@@ -4,7 +4,7 @@
 
 use super::use_console;
 use crate::api::{self, ApiError};
-use crate::ui::{self, loaded, Shape};
+use crate::ui::{self, loaded, SendFile, Shape};
 use appreg_core::{
     blocks_publish, blocks_save, check_app_store, AppStoreField, AppStoreFinding, AppStoreInfo,
     AppStoreList, AppStoreState, FieldPath, Gate, ImageRef, CATEGORIES, LANGUAGES,
@@ -379,13 +379,6 @@ fn Images(
         </p>
     }
 }
-
-/// A picked file, carried through an action (the browser's `File` is not `Send`; the SPA is one thread).
-#[derive(Clone)]
-struct SendFile(web_sys::File);
-// SAFETY-free: wasm32 has one thread; Leptos' actions ask for Send + Sync.
-unsafe impl Send for SendFile {}
-unsafe impl Sync for SendFile {}
 
 /// How the listing will look in the App Store.
 #[component]

@@ -113,6 +113,7 @@ pub async fn request_app_store(
         return Err(changed());
     }
     store::insert_request(&mut tx, &made, &caller.user_id).await?;
+    crate::mail::outbox::enqueue_publish_requested(&mut tx, &s, &made.id).await?;
     let after = serde_json::json!({"kind": made.kind, "environment": made.environment, "state": "pending", "version": n});
     db::audit(
         &mut *tx,

@@ -9,12 +9,15 @@ pub mod applications;
 pub mod certificates;
 pub mod check;
 pub mod console;
+pub mod notifications;
 pub mod partners;
 pub mod publishing;
 pub mod secrets;
 pub mod session;
 pub mod sessions;
 pub mod templates;
+pub mod ticket_attachments;
+pub mod tickets;
 pub mod tokens;
 pub mod version_flow;
 pub mod versions;
@@ -42,6 +45,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(publishing::router())
         .merge(app_store::router())
         .merge(versions::router())
+        .merge(notifications::router())
+        .merge(tickets::router())
         .merge(crate::openapi::router())
 }
 

@@ -160,6 +160,19 @@ async fn decide(
         .await?;
         bump_version(&mut tx, &req.application_id, &now).await?;
     }
+    // The request's ticket gets the decision as a system message (approved: closed; rejected: waiting).
+    super::tickets::on_decision(
+        &mut tx,
+        &req,
+        app.app_type,
+        approve,
+        reason.as_deref(),
+        caller,
+        &now,
+    )
+    .await?;
+    // The e-mails (outbox, this transaction): to the requester and the technical contact.
+    crate::mail::outbox::enqueue_publish_decided(&mut tx, s, rid, approve).await?;
     let after = serde_json::json!({"state": new_state, "reason": reason});
     db::audit(
         &mut *tx,

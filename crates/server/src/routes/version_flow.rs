@@ -231,6 +231,7 @@ pub async fn request_version(
         version: n,
     };
     requests::insert(&mut tx, &row).await?;
+    crate::mail::outbox::enqueue_publish_requested(&mut tx, s, &rid).await?;
     let after = serde_json::json!({"environment": env, "state": "pending", "version": n});
     db::audit(
         &mut *tx,

@@ -319,7 +319,8 @@ pub async fn insert_request(
     .bind(&req.created_at)
     .bind(PublishRequest::APP_STORE)
     .bind(version)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // Every publish request is a ticket of the Messaging Center, made in the same transaction.
+    super::tickets::open_for_request(conn, &req.id).await
 }

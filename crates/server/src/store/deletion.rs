@@ -73,8 +73,12 @@ pub fn restorable_since() -> String {
     db::ago_secs(RESTORE_DAYS * 86_400)
 }
 
+/// The rows that point at a ticket (migration 0009), children first: they go before the tickets.
+const TICKET_CHILDREN: [&str; 3] = ["ticket_attachments", "ticket_reads", "ticket_messages"];
+
 /// The rows that point at an application, children first.
-const CHILDREN: [&str; 11] = [
+const CHILDREN: [&str; 12] = [
+    "tickets",
     "app_store_images",
     "app_store_names",
     "app_store_versions",
@@ -95,6 +99,14 @@ pub async fn purge(db: &Db) -> Result<u64, sqlx::Error> {
     const DUE: &str = "SELECT id FROM applications WHERE status = 'deleted' AND deleted_at <= $1";
     let cutoff = restorable_since();
     let mut tx = db.begin().await?;
+    for table in TICKET_CHILDREN {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE ticket_id IN (SELECT id FROM tickets WHERE application_id IN ({DUE}))"
+        ))
+        .bind(&cutoff)
+        .execute(&mut *tx)
+        .await?;
+    }
     for table in CHILDREN {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE application_id IN ({DUE})"

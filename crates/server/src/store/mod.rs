@@ -11,6 +11,8 @@ pub mod deletion;
 pub mod keys;
 pub mod publishing;
 pub mod rows;
+pub mod ticket_messages;
+pub mod tickets;
 pub mod users;
 pub mod versions;
 

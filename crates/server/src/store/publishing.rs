@@ -111,9 +111,10 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewRequest<'_>) -> ApiResult<(
     .bind(r.requested_by)
     .bind(r.created_at)
     .bind(i64::from(r.version))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // Every publish request is a ticket of the Messaging Center, made in the same transaction.
+    super::tickets::open_for_request(conn, r.id).await
 }
 
 /// Decides a pending request; false when it is no longer pending (decided meanwhile).
