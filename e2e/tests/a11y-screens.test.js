@@ -181,6 +181,13 @@ for (const v of VARIANTS) {
       await mgr.page.getByRole('heading', { level: 1, name: 'Publish requests' }).waitFor();
       await mgr.page.locator('#review-list li').first().waitFor();
       await check(mgr.page, 'app-manager-queue');
+      // The Messaging Center and one conversation.
+      await mgr.page.goto(`${BASE}/#/messages`);
+      await mgr.page.locator('#ticket-list li').first().waitFor();
+      await check(mgr.page, 'messaging-center');
+      await mgr.page.locator('#ticket-list li a').first().click();
+      await mgr.page.locator('#conversation li').first().waitFor();
+      await check(mgr.page, 'messaging-ticket');
     } finally {
       await mgr.context.close();
     }
