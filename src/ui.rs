@@ -287,11 +287,3 @@ fn failed(shape: Shape, message: String, retry: Box<dyn Fn()>) -> AnyView {
         Shape::Item => view! { <li class="error">{message}{again}</li> }.into_any(),
     }
 }
-
-/// A file the user picked, carried through a signal or an action. The browser's `File` is not `Send`;
-/// the SPA runs on wasm32's one thread, where Leptos's `Send + Sync` bounds cannot be crossed.
-#[derive(Clone)]
-pub struct SendFile(pub web_sys::File);
-// SAFETY: wasm32-unknown-unknown without atomics has one thread; the value never leaves it.
-unsafe impl Send for SendFile {}
-unsafe impl Sync for SendFile {}

@@ -6,7 +6,7 @@ use crate::api::{self, ApiError};
 use crate::routes::{Route, Section};
 use crate::state::use_ctx;
 use crate::time::Time;
-use crate::ui::{self, focus_on_mount, loaded, Findings, SendFile, Shape};
+use crate::ui::{self, focus_on_mount, loaded, Findings, Shape};
 use appreg_core::api::Role;
 use appreg_core::tickets::{
     check_ticket_message, Ticket, TicketFilter, TicketState, TicketSummary,
@@ -132,18 +132,18 @@ fn Conversation(
     let body = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let check = Memo::new(move |_| check_ticket_message(&body.get()));
-    let files = RwSignal::new(Vec::<SendFile>::new());
+    // The browser's `File`s stay on this (the only) thread: a local stored value, not a signal.
+    let files = StoredValue::new_local(Vec::<web_sys::File>::new());
     let send = ui::write(move |_: &()| {
-        let (id, text, picked) = (id.clone(), body.get_untracked(), files.get_untracked());
+        let (id, text, picked) = (id.clone(), body.get_untracked(), files.get_value());
         async move {
             if picked.is_empty() {
                 api::reply(&id, &text).await?;
             } else {
-                let list: Vec<web_sys::File> = picked.into_iter().map(|f| f.0).collect();
-                api::reply_with_files(&id, &text, &list).await?;
+                api::reply_with_files(&id, &text, &picked).await?;
             }
             body.set(String::new());
-            files.set(Vec::new());
+            files.set_value(Vec::new());
             touched.set(false);
             refresh.update(|n| *n += 1);
             Ok::<_, ApiError>(())
@@ -196,10 +196,10 @@ fn Conversation(
                     let mut picked = Vec::new();
                     if let Some(list) = input.files() {
                         for i in 0..list.length() {
-                            if let Some(f) = list.get(i) { picked.push(SendFile(f)); }
+                            if let Some(f) = list.get(i) { picked.push(f); }
                         }
                     }
-                    files.set(picked);
+                    files.set_value(picked);
                 } />
             <div class="actions">
                 <button type="button" class="primary" id="send-reply"

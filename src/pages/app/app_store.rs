@@ -4,7 +4,7 @@
 
 use super::use_console;
 use crate::api::{self, ApiError};
-use crate::ui::{self, loaded, SendFile, Shape};
+use crate::ui::{self, loaded, Shape};
 use appreg_core::{
     blocks_publish, blocks_save, check_app_store, AppStoreField, AppStoreFinding, AppStoreInfo,
     AppStoreList, AppStoreState, FieldPath, Gate, ImageRef, CATEGORIES, LANGUAGES,
@@ -282,9 +282,12 @@ fn Images(
     editable: bool,
 ) -> impl IntoView {
     let c = use_console();
-    let upload = ui::write(move |(kind, file): &(&'static str, SendFile)| {
-        let (id, kind, file) = (c.id(), *kind, file.0.clone());
+    // The picked file stays on this (the only) thread: a local stored value, not part of the action's input.
+    let picked = StoredValue::new_local(None::<web_sys::File>);
+    let upload = ui::write(move |kind: &&'static str| {
+        let (id, kind, file) = (c.id(), *kind, picked.get_value());
         async move {
+            let Some(file) = file else { return Ok(()) };
             let img: ImageRef = api::upload_image(&id, kind, &file).await?;
             info.update(|i| {
                 if kind == "logo" {
@@ -300,7 +303,8 @@ fn Images(
         move |ev: leptos::ev::Event| {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                upload.dispatch((kind, SendFile(f)));
+                picked.set_value(Some(f));
+                upload.dispatch(kind);
             }
             input.set_value("");
         }
