@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::limits::{self, Limit};
 use crate::store::app_store_images::{self as store, NewImage};
 use crate::AppState;
-use appreg_core::app_store::{MAX_SCREENSHOT_BYTES, SVG};
+use appreg_core::app_store::MAX_SCREENSHOT_BYTES;
 use appreg_core::{
     check_logo, check_screenshot, field_findings, sniff_image, AppStoreField, FieldPath, ImageRef,
 };
@@ -255,29 +255,14 @@ pub async fn get_image(
     let (content_type, data) = store::image_data(&s.db, &id, &image)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let ext = match content_type.as_str() {
-        SVG => "svg",
-        appreg_core::app_store::JPEG => "jpg",
-        _ => "png",
-    };
+    let ext = crate::headers::image_extension(&content_type);
     // Ids are hex (db::new_id); anything else never reaches here, but the name is built from ours.
     let name: String = image.chars().filter(char::is_ascii_alphanumeric).collect();
-    let value = |v: &str| HeaderValue::from_str(v).map_err(ApiError::internal);
-    let mut res = data.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, value(&content_type)?);
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(IMAGE_CSP),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        value(&format!("inline; filename=\"app-store-{name}.{ext}\""))?,
-    );
-    Ok(res)
+    crate::headers::uploaded_file(
+        data,
+        &content_type,
+        CACHE,
+        IMAGE_CSP,
+        &format!("inline; filename=\"app-store-{name}.{ext}\""),
+    )
 }

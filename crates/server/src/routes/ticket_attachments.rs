@@ -14,7 +14,6 @@ use crate::json::ApiJson;
 use crate::limits::{self, Limit};
 use crate::store::tickets::{self as store, attachment_url, NewAttachment};
 use crate::AppState;
-use appreg_core::tickets::GIF;
 use appreg_core::{
     check_attachments, check_ticket_message, field_findings, ticket_transition, Attachment,
     FieldPath, NewTicketMessage, TicketEvent, TicketMessage, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
@@ -22,7 +21,7 @@ use appreg_core::{
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -310,12 +309,7 @@ fn download_name(file_name: &str, content_type: &str) -> String {
     } else {
         stem
     };
-    let ext = match content_type {
-        appreg_core::app_store::JPEG => "jpg",
-        GIF => "gif",
-        _ => "png",
-    };
-    format!("{stem}.{ext}")
+    format!("{stem}.{}", crate::headers::image_extension(content_type))
 }
 
 /// An image sent with a message, always as a download: the content type read from its bytes,
@@ -340,23 +334,12 @@ pub async fn get_attachment(
     let (file_name, content_type, data) = store::attachment_data(&s.db, &id, &attachment)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let value = |v: &str| HeaderValue::from_str(v).map_err(ApiError::internal);
     let name = download_name(&file_name, &content_type);
-    let mut res = data.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, value(&content_type)?);
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(ATTACHMENT_CSP),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        value(&format!("attachment; filename=\"{name}\""))?,
-    );
-    Ok(res)
+    crate::headers::uploaded_file(
+        data,
+        &content_type,
+        "private",
+        ATTACHMENT_CSP,
+        &format!("attachment; filename=\"{name}\""),
+    )
 }
