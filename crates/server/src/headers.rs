@@ -138,24 +138,6 @@ pub async fn security_headers(
     res
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_inline_scripts_only() {
-        let html = "<html><head><script type=\"module\">\nimport init from '/a.js';\nawait init();\n</script>\
-                    <script src=\"/x.js\"></script><SCRIPT>1</SCRIPT></head></html>";
-        let h = inline_script_hashes(html);
-        assert_eq!(h.len(), 2);
-        let want = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(
-            b"\nimport init from '/a.js';\nawait init();\n",
-        ));
-        assert_eq!(h[0], format!("'sha256-{want}'"));
-        assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
-    }
-}
-
 /// The usual file extension of an image type the server read from a file's bytes.
 pub fn image_extension(content_type: &str) -> &'static str {
     match content_type {
@@ -193,4 +175,22 @@ pub fn uploaded_file(
     );
     h.insert(header::CONTENT_DISPOSITION, value(disposition)?);
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = "<html><head><script type=\"module\">\nimport init from '/a.js';\nawait init();\n</script>\
+                    <script src=\"/x.js\"></script><SCRIPT>1</SCRIPT></head></html>";
+        let h = inline_script_hashes(html);
+        assert_eq!(h.len(), 2);
+        let want = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(
+            b"\nimport init from '/a.js';\nawait init();\n",
+        ));
+        assert_eq!(h[0], format!("'sha256-{want}'"));
+        assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
+    }
 }
