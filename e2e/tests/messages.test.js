@@ -61,7 +61,9 @@ test('request → a ticket for both sides → a reply with an image → approval
     await mp.getByLabel('Message').fill('Could you add a screenshot of the consent screen?');
     await mp.getByLabel(/^Images/).setInputFiles({ name: 'consent.png', mimeType: 'image/png', buffer: png(40, 30) });
     await mp.getByRole('button', { name: 'Send reply' }).click();
-    await until(() => mp.locator('#reply-status').textContent(), (t) => t === 'Sent.', { what: 'sent' });
+    // The reply is in the conversation (the page reads the ticket again, which redraws the form and its
+    // transient "Sent." line, so the lasting outcome is what is checked).
+    await mp.locator('#conversation li', { hasText: 'Could you add a screenshot of the consent screen?' }).waitFor();
     await until(() => mp.locator('#ticket-state').textContent(), (t) => t === 'Waiting for partner', { what: 'waiting' });
     await mp.locator('#conversation a', { hasText: 'consent.png' }).waitFor();
     assert.deepEqual(await axe(mp), []);
