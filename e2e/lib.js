@@ -1,11 +1,18 @@
 // Shared helpers: Debian's Chromium through playwright-core, sign-in, axe-core.
 import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 export const BASE = process.env.APPREG_URL ?? 'http://127.0.0.1:8080';
+/** The port of the suite's server; the ports after it are the suite's: +1 its SMTP sink, +2 the host
+ * origin it lists with --embed-origin, +3 an origin it does not list, +4 and +5 portals of their own. */
+export const PORT = Number(new URL(BASE).port);
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SHOTS = process.env.APPREG_SHOTS ?? '/tmp/appreg-shots';
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -26,8 +33,8 @@ export async function newPage(browser, opts = {}) {
   return { context, page };
 }
 
-export async function api(method, urlPath, { body, cookie, headers = {} } = {}) {
-  const res = await fetch(BASE + urlPath, {
+export async function api(method, urlPath, { body, cookie, headers = {}, base = BASE } = {}) {
+  const res = await fetch(base + urlPath, {
     method,
     headers: {
       ...(body ? { 'content-type': 'application/json' } : {}),
@@ -42,8 +49,8 @@ export async function api(method, urlPath, { body, cookie, headers = {} } = {}) 
   return { status: res.status, json, headers: res.headers };
 }
 
-export async function apiSignIn(email) {
-  const r = await api('POST', '/api/v1/session', { body: { email, password: 'demo-password' } });
+export async function apiSignIn(email, base = BASE) {
+  const r = await api('POST', '/api/v1/session', { body: { email, password: 'demo-password' }, base });
   if (r.status !== 200) throw new Error(`sign-in ${email}: ${r.status}`);
   return r.headers.get('set-cookie').split(';')[0];
 }
@@ -86,11 +93,11 @@ export async function until(fn, ok = Boolean, { timeout = 5000, interval = 25, w
 }
 
 /** A browser context already signed in as `email` (the session cookie from the API). */
-export async function contextAs(browser, email, opts = {}) {
-  const cookie = await apiSignIn(email);
+export async function contextAs(browser, email, { base = BASE, ...opts } = {}) {
+  const cookie = await apiSignIn(email, base);
   const [name, value] = cookie.split('=');
   const { context, page } = await newPage(browser, opts);
-  const url = new URL(BASE);
+  const url = new URL(base);
   await context.addCookies([{ name, value, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
   return { context, page, cookie };
 }
@@ -124,7 +131,13 @@ export const stepHeading = (page, name) => page.getByRole('heading', { level: 2,
 export async function atStep(page, name) {
   const h = stepHeading(page, name);
   await h.waitFor();
-  await until(() => h.evaluate((el) => document.activeElement === el), Boolean, { what: `focus on "${name}"` });
+  // The focused element is looked for inside shadow roots too (the embedded wizard lives in one).
+  const focused = (el) => {
+    let a = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    return a === el;
+  };
+  await until(() => h.evaluate(focused), Boolean, { what: `focus on "${name}"` });
   return h;
 }
 
@@ -184,8 +197,8 @@ export async function createAndWait(page) {
 }
 
 /** The partner's apps with this exact name, from the API. */
-export async function appsNamed(cookie, name, partner = 'demo') {
-  const r = await api('GET', `/api/v1/partners/${partner}/applications?limit=100&query=${encodeURIComponent(name)}`, { cookie });
+export async function appsNamed(cookie, name, partner = 'demo', base = BASE) {
+  const r = await api('GET', `/api/v1/partners/${partner}/applications?limit=100&query=${encodeURIComponent(name)}`, { cookie, base });
   if (r.status !== 200) throw new Error(`list apps: ${r.status}`);
   return r.json.items.filter((a) => a.name === name);
 }
@@ -204,4 +217,84 @@ export async function apiCreateApp(cookie, body, partner = 'demo') {
 /** Fails when the page threw an uncaught error. */
 export function noPageErrors(page) {
   if (page.__errors?.length) throw new Error(`page errors: ${page.__errors.join('\n')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portals of a test's own: for the tests that stop the server (offline start) or deploy a new build.
+
+/** A copy of the built SPA (dist/) in a fresh folder, to serve and to change. */
+export function copyDist() {
+  const dir = mkdtempSync('/tmp/appreg-build-');
+  cpSync(path.join(ROOT, 'dist'), dir, { recursive: true });
+  return dir;
+}
+
+/** Starts `appreg serve --demo` on `port` with its own static folder and SQLite file; `stop()` ends it. */
+export async function startPortal({ port, staticDir, dbFile, args = [] }) {
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(path.join(ROOT, 'target/debug/appreg'), ['serve', '--addr', `127.0.0.1:${port}`,
+    '--database-url', `sqlite://${dbFile}`, '--static', staticDir, '--demo', ...args],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((r) => proc.once('exit', r));
+  try {
+    await until(async () => {
+      if (proc.exitCode !== null) throw new Error(`appreg serve exited: ${log}`);
+      try { return (await fetch(`${url}/healthz`)).ok; } catch { return false; }
+    }, Boolean, { timeout: 20000, what: `the portal on ${url}` });
+  } catch (e) {
+    proc.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    url,
+    log: () => log,
+    stop: async () => { if (proc.exitCode === null) proc.kill('SIGTERM'); await exited; },
+  };
+}
+
+/** Waits until the page is controlled by the portal's service worker. */
+export async function controlled(page) {
+  await until(() => page.evaluate(() => Boolean(navigator.serviceWorker?.controller)), Boolean,
+    { timeout: 20000, what: 'the service worker controls the page' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A host portal on another origin, embedding the wizard with the one tag (examples/embed.html).
+
+/** The origin the suite's server lists with --embed-origin (e2e/serve.sh), and one it does not list. */
+export const HOST_PORT = PORT + 2;
+export const UNLISTED_PORT = PORT + 3;
+
+/** Serves examples/ on `port` as a host portal would: the tag pointing at `portal`, and the strict
+ * Content-Security-Policy docs/embedding.md tells hosts to send. */
+export async function startHost(port, portal = BASE) {
+  const dir = path.join(ROOT, 'examples');
+  const csp = `default-src 'self'; script-src 'self' ${portal} 'wasm-unsafe-eval'; style-src 'self' ${portal}; `
+    + `connect-src ${portal}; img-src 'self' ${portal} data:; object-src 'none'; base-uri 'none'`;
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = http.createServer((req, res) => {
+    const name = path.basename(new URL(req.url, 'http://host').pathname) || 'embed.html';
+    let body;
+    try { body = readFileSync(path.join(dir, name), 'utf8'); } catch { res.writeHead(404).end(); return; }
+    res.writeHead(200, {
+      'content-type': types[path.extname(name)] ?? 'application/octet-stream',
+      'content-security-policy': csp,
+      'cache-control': 'no-store',
+    });
+    res.end(body.replaceAll('http://127.0.0.1:8080', portal));
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}
+
+/** A portal API token of the user signed in with `cookie` (what a host's own sign-in hands the wizard). */
+export async function apiToken(cookie, scope = 'write', base = BASE) {
+  const r = await api('POST', '/api/v1/tokens', { cookie, base, body: { name: uniq('E2E host'), scope, expires_in_days: 1 } });
+  if (r.status !== 201 && r.status !== 200) throw new Error(`token: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
 }

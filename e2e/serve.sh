@@ -1,7 +1,7 @@
 # Sourced by run.sh and bench-web.sh (from the repository root).
-# start_demo_server WORK PORT: assembles the static folder (dist/, examples/embed.html, the bench's static
-# page) in WORK, starts `appreg serve --demo` on a fresh SQLite file there, waits for /healthz and exports
-# APPREG_URL. With APPREG_E2E_SMTP=1 (run.sh sets it) it first starts a real SMTP server (aiosmtpd, from
+# start_demo_server WORK PORT: assembles the static folder (dist/ and the bench's static page) in WORK,
+# starts `appreg serve --demo` on a fresh SQLite file there (listing http://127.0.0.1:PORT+2, where the
+# embedding test's host page lives, with --embed-origin), waits for /healthz and exports APPREG_URL. With APPREG_E2E_SMTP=1 (run.sh sets it) it first starts a real SMTP server (aiosmtpd, from
 # scripts/setup.sh's .venv) on PORT+1 that logs each message as a JSON line to WORK/smtp.jsonl, points the
 # server at it with --smtp-url and exports APPREG_SMTP_LOG. Both are stopped on exit (stop_demo_server).
 stop_demo_server() {
@@ -29,7 +29,8 @@ start_demo_server() {
   fi
   APPREG_OUTBOX_POLL_MS=200 APPREG_REMINDER_SCAN_MS=1000 RUST_LOG=warn ./target/debug/appreg serve \
     --addr "127.0.0.1:$port" --database-url "sqlite://$work/appreg.db" \
-    --static "$work/static" --demo "${mail[@]}" >"$work/server.log" 2>&1 &
+    --static "$work/static" --demo --embed-origin "http://127.0.0.1:$((port + 2))" "${mail[@]}" \
+    >"$work/server.log" 2>&1 &
   APPREG_SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

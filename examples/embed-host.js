@@ -1,20 +1,24 @@
-// The host page's script (examples/embed.html): starts the wizard and uses the exported validators.
-// The name of the generated module is hashed by Trunk; adjust it to the file in dist/.
-import init, { validateRedirectUrls, validateCorsOrigin, validateName } from "./appreg-web.js";
-
+// The host page's own script (examples/embed.html): the wizard's sign-in, its events, and the exported
+// validators for the host's own form.
 const host = document.getElementById("appreg");
-const log = (line) => {
-  const el = document.getElementById("events");
-  el.textContent = (el.textContent === "(none yet)" ? "" : el.textContent + "\n") + line;
-};
-host.addEventListener("appreg:created", (e) =>
-  log(`created: id=${e.detail.id} client_id=${e.detail.client_id}`));
-host.addEventListener("appreg:cancelled", () => log("cancelled"));
 
-// Starting the module mounts the app into #appreg.
-await init({ module_or_path: "./appreg-web_bg.wasm" });
+// The host's sign-in gives the wizard a portal API token. Here it comes from ?token=…; a real portal asks
+// its own server (which keeps it fresh) each time: getToken may return a string or a promise of one.
+const token = new URLSearchParams(location.search).get("token");
+host.getToken = async () => token;
 
-// The core validators, offline, from the host page's own forms.
+const list = document.getElementById("events");
+for (const type of ["ready", "step", "validity", "created", "cancelled", "signed-out", "error"]) {
+  host.addEventListener(`appreg:${type}`, (e) => {
+    const li = document.createElement("li");
+    li.textContent = `${type} ${JSON.stringify(e.detail)}`;
+    list.append(li);
+  });
+}
+
+// The validators come from the same module the tag loaded (one download, one instance).
+const embed = document.querySelector('script[src$="/embed.js"]').src;
+const { validateRedirectUrls } = await import(embed);
 const probe = document.getElementById("probe");
 const show = () => {
   const checks = JSON.parse(validateRedirectUrls("web", JSON.stringify([probe.value])));
@@ -24,5 +28,3 @@ const show = () => {
 };
 probe.addEventListener("input", show);
 show();
-console.log(JSON.parse(validateCorsOrigin("https://app.example.com/")));
-console.log(JSON.parse(validateName("My.App")));

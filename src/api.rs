@@ -51,15 +51,39 @@ pub struct HttpResponse {
     pub status: u16,
     pub body: String,
     pub etag: Option<String>,
+    /// `x-appreg-stored-at`: the service worker answered from its offline copy received then.
+    pub stored_at: Option<String>,
 }
 
 pub type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, String>>>>;
 /// Sends a request; `Err` means the network failed (offline, DNS, CORS), not an HTTP error.
 pub type Transport = Rc<dyn Fn(HttpRequest) -> TransportFuture>;
 
+/// Where an embedded wizard gets the host's bearer token before each request (`None`: no token).
+pub type TokenSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<String>>>>>;
+
 thread_local! {
     static TRANSPORT: RefCell<Option<Transport>> = const { RefCell::new(None) };
     static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    static TOKEN: RefCell<Option<TokenSource>> = const { RefCell::new(None) };
+    static STORED_AT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Signs every request with the host page's bearer token instead of the portal's session cookie
+/// (an embedded wizard on another origin: no cookies cross sites, no CSRF header needed).
+pub fn set_token_source(t: Option<TokenSource>) {
+    TOKEN.with(|c| *c.borrow_mut() = t);
+}
+
+/// Whether requests carry the host's bearer token (the host owns sign-in and sign-out).
+pub fn uses_token() -> bool {
+    TOKEN.with(|c| c.borrow().is_some())
+}
+
+/// When the last `GET /me` answer was stored, if the service worker answered it from its offline copy
+/// (`x-appreg-stored-at`, RFC 3339); `None` for a live answer.
+pub fn me_stored_at() -> Option<String> {
+    STORED_AT.with(|c| c.borrow().clone())
 }
 
 /// Replaces the network layer (`None` restores the browser's `fetch`).
@@ -147,9 +171,15 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };
+    // With the host's bearer token no cookie is sent (the token is the whole sign-in).
+    let credentials = if req.header("Authorization").is_some() {
+        web_sys::RequestCredentials::Omit
+    } else {
+        web_sys::RequestCredentials::Include
+    };
     let mut builder = RequestBuilder::new(&req.url)
         .method(method)
-        .credentials(web_sys::RequestCredentials::Include)
+        .credentials(credentials)
         .header("Accept", "application/json");
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
@@ -169,20 +199,34 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     Ok(HttpResponse {
         status: resp.status(),
         etag: resp.headers().get("ETag"),
+        stored_at: resp.headers().get("x-appreg-stored-at"),
         body: resp.text().await.map_err(|e| e.to_string())?,
     })
 }
 
-/// Sends a request: adds the CSRF header to every state-changing one, maps errors.
+/// The host's bearer token when embedded with one, else the CSRF header on state-changing requests
+/// (the session cookie goes with them).
+async fn auth_headers(method: &str) -> Vec<(&'static str, String)> {
+    let source = TOKEN.with(|c| c.borrow().clone());
+    match source {
+        Some(get) => get()
+            .await
+            .map(|t| ("Authorization", format!("Bearer {t}")))
+            .into_iter()
+            .collect(),
+        None if method != "GET" => vec![("X-Requested-With", "appreg".into())],
+        None => vec![],
+    }
+}
+
+/// Sends a request: signs it ([`auth_headers`]), maps errors.
 async fn request(
     method: &'static str,
     path: String,
     mut headers: Vec<(&'static str, String)>,
     body: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if method != "GET" {
-        headers.push(("X-Requested-With", "appreg".into()));
-    }
+    headers.extend(auth_headers(method).await);
     let resp = send(HttpRequest {
         method,
         url: url(&path),
@@ -221,7 +265,10 @@ pub async fn sign_out() -> Result<(), ApiError> {
 
 /// `GET /api/v1/me`
 pub async fn me() -> Result<Me, ApiError> {
-    decode(&request("GET", "/me".into(), vec![], None).await?)
+    let resp = request("GET", "/me".into(), vec![], None).await;
+    let stored = resp.as_ref().ok().and_then(|r| r.stored_at.clone());
+    STORED_AT.with(|c| *c.borrow_mut() = stored);
+    decode(&resp?)
 }
 
 /// `GET /api/v1/sessions`: my sessions, this one marked `current`.
@@ -294,9 +341,19 @@ pub async fn create_application(
     idempotency_key: &str,
     body: &CreateApplication,
 ) -> Result<Application, ApiError> {
-    let path = format!("/partners/{}/applications", enc(partner));
+    let path = applications_path(partner);
     let headers = vec![("Idempotency-Key", idempotency_key.to_string())];
     decode(&request("POST", path, headers, json(body)).await?)
+}
+
+fn applications_path(partner: &str) -> String {
+    format!("/partners/{}/applications", enc(partner))
+}
+
+/// Where [`create_application`] posts, and its body: for the service worker's Background Sync of a
+/// queued create (`None` when the body cannot be serialised).
+pub fn create_request(partner: &str, body: &CreateApplication) -> Option<(String, String)> {
+    Some((url(&applications_path(partner)), json(body)?))
 }
 
 /// `GET /api/v1/applications/{app}` with its `ETag`.
@@ -542,17 +599,26 @@ pub async fn upload_image(
     .await
 }
 
-/// Sends a form with files (POST, with the CSRF header and the session cookie) and decodes the answer.
+/// Sends a form with files (POST, signed like every request) and decodes the answer.
 async fn multipart<T: DeserializeOwned>(
     path: &str,
     form: web_sys::FormData,
 ) -> Result<T, ApiError> {
     use gloo_net::http::{Method, RequestBuilder};
-    let resp = RequestBuilder::new(&url(path))
+    let auth = auth_headers("POST").await;
+    let credentials = if uses_token() {
+        web_sys::RequestCredentials::Omit
+    } else {
+        web_sys::RequestCredentials::Include
+    };
+    let mut builder = RequestBuilder::new(&url(path))
         .method(Method::POST)
-        .credentials(web_sys::RequestCredentials::Include)
-        .header("Accept", "application/json")
-        .header("X-Requested-With", "appreg")
+        .credentials(credentials)
+        .header("Accept", "application/json");
+    for (k, v) in &auth {
+        builder = builder.header(k, v);
+    }
+    let resp = builder
         .body(form)
         .map_err(|e| ApiError::Network(e.to_string()))?
         .send()

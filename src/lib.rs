@@ -19,6 +19,7 @@ pub mod routes;
 pub mod shell;
 pub mod state;
 pub mod store;
+pub mod sw;
 pub mod time;
 pub mod ui;
 pub mod wizard;
@@ -27,18 +28,29 @@ use leptos::prelude::*;
 pub use shell::App;
 pub use state::{use_ctx, Config, CreateStatus, Ctx};
 
-/// Mounts the SPA into `#appreg` when the page has one (reading `data-api-base` and `data-partner`),
-/// else into `<body>`.
+/// Mounts the SPA: into the shadow root that `/embed.js` prepared on its host element (marked
+/// `data-appreg-host`), else into `#appreg` of a host page, else into `<body>`. The host element's
+/// data-attributes configure it ([`Config::from_host`]).
 pub fn boot() {
     let doc = document();
-    match doc.get_element_by_id("appreg") {
+    let host = doc
+        .query_selector("[data-appreg-host]")
+        .ok()
+        .flatten()
+        .or_else(|| doc.get_element_by_id("appreg"));
+    match host {
         Some(el) => {
-            let config = Config {
-                api_base: el.get_attribute("data-api-base").unwrap_or_default(),
-                partner: el.get_attribute("data-partner").filter(|p| !p.is_empty()),
-            };
-            let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(el.clone());
-            leptos::mount::mount_to(host, move || view! { <App config=config host=el /> }).forget();
+            let config = Config::from_host(&el);
+            let shadow = el.shadow_root();
+            let target = shadow
+                .as_ref()
+                .and_then(|r| r.query_selector(".appreg-mount").ok().flatten())
+                .unwrap_or_else(|| el.clone());
+            ui::set_root(shadow);
+            embed::watch_token(&el);
+            let target: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(target);
+            leptos::mount::mount_to(target, move || view! { <App config=config host=el /> })
+                .forget();
         }
         None => {
             if let Some(body) = doc.body() {

@@ -5,7 +5,8 @@
 use crate::draft::Step;
 use crate::routes::{Route, Section};
 use crate::state::{use_ctx, Config, CreateStatus, Ctx};
-use crate::{api, pages, ui, wizard};
+use crate::time::Time;
+use crate::{api, pages, sw, ui, wizard};
 use leptos::prelude::*;
 
 /// The whole SPA.
@@ -23,6 +24,20 @@ pub fn App(
         <div class="appreg">
             {move || match me.get() {
                 None => view! { <Landmark><p class="loading" role="status">"Loading…"</p></Landmark> }.into_any(),
+                Some(Err(e)) if matches!(e.status(), Some(401)) && api::uses_token() => {
+                    // The host page owns sign-in: it hears `appreg:signed-out` and passes a new token.
+                    view! {
+                        <Landmark>
+                        <div class="alert error" role="alert" id="token-refused">
+                            <p>"The portal did not accept this page's sign-in. Sign in again on this page, then try again."</p>
+                            <button type="button" on:click=move |_| ctx.refresh_session()>
+                                "Try again"
+                            </button>
+                        </div>
+                        </Landmark>
+                    }
+                    .into_any()
+                }
                 Some(Err(e)) if matches!(e.status(), Some(401)) => {
                     view! {
                         <header class="bar">
@@ -106,16 +121,21 @@ fn Shell() -> impl IntoView {
             <span class="who">{move || user.get().map(|m| m.user.name)}</span>
             <a href=Route::Sessions.href() id="sessions-link">"Sessions"</a>
             <a href=Route::Notifications.href() id="notifications-link">"E-mails"</a>
-            <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
-                "Sign out"
-            </button>
+            // With the host's token, signing out is the host page's business.
+            {(!api::uses_token()).then(|| view! {
+                <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
+                    "Sign out"
+                </button>
+            })}
         </header>
         <Landmark>
+        <UpdatePrompt />
         {move || (!online.get()).then(|| view! {
             <p class="alert offline" role="status">
                 "You are offline. Every step still checks your input, and your draft is saved on this device."
             </p>
         })}
+        <StoredNote />
         {move || {
             let elsewhere = !matches!(route.get(), Route::Wizard(_));
             (elsewhere && status.get() == CreateStatus::Queued).then(|| view! {
@@ -162,6 +182,44 @@ fn Landmark(children: Children) -> impl IntoView {
         view! { <main class="appreg-main">{children()}</main> }.into_any()
     } else {
         view! { <div class="appreg-main">{children()}</div> }.into_any()
+    }
+}
+
+/// "A new version is available — Reload": a new build is installed; the page switches to it (all of
+/// its files at once) only when the user chooses to.
+#[component]
+fn UpdatePrompt() -> impl IntoView {
+    let ready = use_ctx().update_ready();
+    move || {
+        ready.get().then(|| {
+            view! {
+                <div class="alert update" role="status" id="update-prompt">
+                    <p>
+                        "A new version is available. "
+                        "Your draft is saved on this device and stays after reloading."
+                    </p>
+                    <button type="button" class="primary" id="update-reload" on:click=move |_| sw::apply_update()>
+                        "Reload"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The signed-in data came from this device's offline copy: say from when.
+#[component]
+fn StoredNote() -> impl IntoView {
+    let stored = use_ctx().stored_at();
+    move || {
+        let at = stored.get()?;
+        Some(view! {
+            <p class="alert offline" role="status" id="stored-note">
+                "You see your account and apps as saved on this device "
+                <Time iso=at />
+                ". Changes made since then appear when the connection is back."
+            </p>
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use crate::api::{self, ApiError};
 use crate::draft::{self, Draft, Step};
 use crate::outbox::{self, Sent};
 use crate::routes::{self, Route};
-use crate::{embed, store, ui};
+use crate::{embed, store, sw, ui};
 use appreg_core::api::{Application, CreateApplication, Me, PartnerMembership};
 use leptos::prelude::*;
 
@@ -19,11 +19,44 @@ fn confirm_leaving() -> bool {
         .unwrap_or(true)
 }
 
-/// How the SPA was started: from the host element's `data-api-base` and `data-partner`.
+/// How the SPA was started: from the host element's data-attributes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
+    /// `data-api-base`: the portal's origin (empty: this page's).
     pub api_base: String,
+    /// `data-partner`: the partner to open.
     pub partner: Option<String>,
+    /// `data-template`, `data-name`, `data-contact`: what a new draft starts with.
+    pub prefill: Prefill,
+}
+
+/// What the host page fills in for the user: a template id, a name, the technical contact's e-mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prefill {
+    pub template: Option<appreg_core::Template>,
+    pub name: Option<String>,
+    pub contact: Option<String>,
+}
+
+impl Config {
+    /// Reads the host element's `data-api-base`, `data-partner`, `data-template`, `data-name` and
+    /// `data-contact` (an unknown template id is ignored).
+    pub fn from_host(el: &web_sys::Element) -> Config {
+        let attr = |name: &str| {
+            el.get_attribute(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Config {
+            api_base: attr("data-api-base").unwrap_or_default(),
+            partner: attr("data-partner"),
+            prefill: Prefill {
+                template: attr("data-template").and_then(|t| t.parse().ok()),
+                name: attr("data-name"),
+                contact: attr("data-contact"),
+            },
+        }
+    }
 }
 
 /// What happened to the last "Create Application".
@@ -55,6 +88,24 @@ pub struct Ctx {
     /// Something on screen would be lost by leaving (a secret shown once): leaving asks first.
     guard: RwSignal<bool>,
     host: StoredValue<Option<web_sys::Element>, LocalStorage>,
+    prefill: StoredValue<Prefill>,
+    /// When the `/me` on screen was stored, if it came from the offline copy (RFC 3339).
+    stored_at: RwSignal<Option<String>>,
+    /// A new build is installed and waits for "Reload".
+    update_ready: RwSignal<bool>,
+}
+
+/// Gives the queued creates to the service worker for Background Sync (cookie sessions only: the
+/// worker cannot sign with a host page's token). The same idempotency keys keep them single.
+fn hand_to_worker() {
+    if api::uses_token() {
+        return;
+    }
+    for q in outbox::load_queue() {
+        if let Some((url, body)) = api::create_request(&q.partner, &q.body) {
+            sw::queue(&q.key, &url, &body);
+        }
+    }
 }
 
 pub fn use_ctx() -> Ctx {
@@ -67,9 +118,14 @@ impl Ctx {
     pub fn new(config: &Config, host: Option<web_sys::Element>) -> Ctx {
         api::set_base(&config.api_base);
         let session = RwSignal::new(0u32);
+        let stored_at = RwSignal::new(None);
         let me = ui::read(move || {
             session.track();
-            api::me()
+            async move {
+                let me = api::me().await;
+                stored_at.set(api::me_stored_at());
+                me
+            }
         });
         let user = Memo::new(move |_| me.get().and_then(Result::ok));
         let partner_choice = RwSignal::new(config.partner.clone());
@@ -100,6 +156,9 @@ impl Ctx {
             online: RwSignal::new(outbox::online()),
             guard: RwSignal::new(false),
             host: StoredValue::new_local(host),
+            prefill: StoredValue::new(config.prefill.clone()),
+            stored_at,
+            update_ready: RwSignal::new(false),
         };
         ctx.watch();
         ctx
@@ -126,9 +185,28 @@ impl Ctx {
                 .draft
                 .with_untracked(|d| d.is_pristine() && (d.partner != p.id || d.contact.is_empty()))
             {
-                self.draft.set(Draft::new(&p.id, &me.user.email));
+                self.draft.set(self.fresh_draft(&p, &me.user.email));
             }
         });
+        // A host that fills in the template or the name wants the wizard: it opens there.
+        Effect::new(move |opened: Option<bool>| {
+            if opened == Some(true) || self.user.with(Option::is_none) {
+                return opened.unwrap_or(false);
+            }
+            let wanted = self
+                .prefill
+                .with_value(|p| p.template.is_some() || p.name.is_some());
+            if wanted && self.route.get_untracked() == Route::Home {
+                self.start_wizard();
+            }
+            true
+        });
+        embed::watch(self);
+        // The offline start and the update prompt, when the SPA owns the page (a host page on another
+        // origin cannot use the portal's service worker).
+        if self.standalone() {
+            sw::register(self.update_ready, move || self.flush_queue());
+        }
         // Signed in with requests still queued from an earlier visit: send them when online.
         Effect::new(move |_| {
             if self.user.with(Option::is_some) && self.online.get_untracked() {
@@ -203,6 +281,18 @@ impl Ctx {
     pub fn online(&self) -> ReadSignal<bool> {
         self.online.read_only()
     }
+    /// When the signed-in data on screen was stored, if it is the offline copy (RFC 3339).
+    pub fn stored_at(&self) -> ReadSignal<Option<String>> {
+        self.stored_at.read_only()
+    }
+    /// A new build is installed: the page offers "Reload".
+    pub fn update_ready(&self) -> ReadSignal<bool> {
+        self.update_ready.read_only()
+    }
+    /// The element the app is mounted in (where its DOM events go), if any.
+    pub fn host(&self) -> Option<web_sys::Element> {
+        self.host.get_value()
+    }
     /// Whether the SPA owns the page (mounted into `<body>`) or is embedded in a host page's layout.
     pub fn standalone(&self) -> bool {
         self.host.with_value(|h| {
@@ -250,7 +340,7 @@ impl Ctx {
             return;
         };
         if self.draft.with_untracked(|d| d.partner != p.id) {
-            self.draft.set(Draft::new(&p.id, &me.user.email));
+            self.draft.set(self.fresh_draft(&p, &me.user.email));
         }
         self.navigate(Route::Wizard(Step::Template));
     }
@@ -285,6 +375,7 @@ impl Ctx {
         if outbox::online() {
             self.flush_queue();
         } else {
+            hand_to_worker();
             self.status.set(CreateStatus::Queued);
         }
     }
@@ -302,8 +393,12 @@ impl Ctx {
             .await;
             for r in results {
                 match r {
-                    Sent::Created(_, app) => self.on_created(*app),
-                    Sent::Refused(_, e) => {
+                    Sent::Created(q, app) => {
+                        sw::sent(&q.key);
+                        self.on_created(*app)
+                    }
+                    Sent::Refused(q, e) => {
+                        sw::sent(&q.key);
                         // Nothing was created: a corrected draft gets a fresh idempotency key.
                         self.draft.update(|d| d.key = draft::new_key());
                         self.status.set(CreateStatus::Failed(e));
@@ -311,6 +406,7 @@ impl Ctx {
                 }
             }
             if !outbox::load_queue().is_empty() {
+                hand_to_worker();
                 self.status.set(CreateStatus::Queued);
             } else if self.status.get_untracked() == CreateStatus::Sending {
                 self.status.set(CreateStatus::Idle);
@@ -318,29 +414,48 @@ impl Ctx {
         });
     }
 
+    /// A new draft for a partner: what the host page fills in, the signed-in user as the contact.
+    fn fresh_draft(&self, partner: &PartnerMembership, email: &str) -> Draft {
+        self.prefill.with_value(|pre| {
+            let mut d = Draft::new(&partner.id, pre.contact.as_deref().unwrap_or(email));
+            if let Some(t) = pre.template {
+                d.choose_template(t, &partner.name);
+            }
+            if let Some(name) = &pre.name {
+                d.name = name.clone();
+            }
+            d
+        })
+    }
+
     /// Drops the saved draft and starts a fresh one for the same partner and signed-in user.
     fn reset_draft(&self) {
-        let partner = self.draft.with_untracked(|d| d.partner.clone());
-        let contact = self
-            .user
-            .with_untracked(|u| u.as_ref().map(|m| m.user.email.clone()).unwrap_or_default());
         store::clear_draft();
-        self.draft.set(Draft::new(&partner, &contact));
+        let partner = self.draft.with_untracked(|d| d.partner.clone());
+        let (Some(p), Some(me)) = (self.partner.get_untracked(), self.user.get_untracked()) else {
+            self.draft.set(Draft::new(&partner, ""));
+            return;
+        };
+        let mut d = self.fresh_draft(&p, &me.user.email);
+        d.partner = partner;
+        self.draft.set(d);
     }
 
     fn on_created(&self, app: Application) {
-        self.reset_draft();
         self.status.set(CreateStatus::Idle);
-        embed::dispatch_created(self.host.get_value().as_ref(), &app);
         let id = app.id.clone();
-        self.created.set(Some(app));
+        let host = self.host.get_value();
+        self.created.set(Some(app.clone()));
+        // Away from the wizard first: the fresh draft is not a step the host page should hear about.
         self.navigate(Route::Created(id));
+        self.reset_draft();
+        embed::dispatch_created(host.as_ref(), &app);
     }
 
     /// Leaves the wizard: drops the draft and tells the host page.
     pub fn cancel(&self) {
+        self.navigate(Route::Home);
         self.reset_draft();
         embed::dispatch_cancelled(self.host.get_value().as_ref());
-        self.navigate(Route::Home);
     }
 }

@@ -73,6 +73,23 @@ pub fn CopyButton(text: Signal<String>, label: &'static str) -> impl IntoView {
     }
 }
 
+thread_local! {
+    static ROOT: std::cell::RefCell<Option<web_sys::ShadowRoot>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The shadow root the app lives in when `/embed.js` mounted it (`None`: the document).
+pub fn set_root(root: Option<web_sys::ShadowRoot>) {
+    ROOT.with(|r| *r.borrow_mut() = root);
+}
+
+/// An element of the app by id: in its shadow root when embedded, else in the document.
+pub fn by_id(id: &str) -> Option<web_sys::Element> {
+    ROOT.with(|r| match r.borrow().as_ref() {
+        Some(root) => root.get_element_by_id(id),
+        None => document().get_element_by_id(id),
+    })
+}
+
 /// Offers a text file for download.
 pub fn download(filename: &str, mime: &str, content: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {

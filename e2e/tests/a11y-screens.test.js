@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, contextAs, axe, shot, signIn, uniq, until, apiSignIn, apiCreateApp, api, templateRadio,
-  nextButton, atStep, isDisabled, wizardToReview, BASE,
+  nextButton, atStep, isDisabled, wizardToReview, startHost, apiToken, BASE, HOST_PORT,
 } from '../lib.js';
 
 let browser;
@@ -192,14 +192,17 @@ for (const v of VARIANTS) {
       await mgr.context.close();
     }
 
-    // The embedding example.
-    const emb = await contextAs(browser, 'dev@demo.test', opts);
+    // The embedding example, on its host's own origin with the one tag and a token.
+    const hostSite = await startHost(HOST_PORT);
+    const emb = await newPage(browser, opts);
     try {
-      await emb.page.goto(`${BASE}/embed.html`);
-      await emb.page.locator('#appreg').getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+      const { token } = await apiToken(await apiSignIn('dev@demo.test'));
+      await emb.page.goto(`${hostSite.url}/embed.html?token=${token}`);
+      await emb.page.getByRole('heading', { level: 2, name: 'Choose a template and app type' }).waitFor();
       await check(emb.page, 'embedded');
     } finally {
       await emb.context.close();
+      await hostSite.close();
     }
 
     assert.ok(n >= 20, `checked ${n} pages`);

@@ -9,11 +9,11 @@ mod review;
 mod template;
 mod urls;
 
-use crate::api;
 use crate::draft::{first_open_step, step_ok, steps_for, Draft, Step};
 use crate::routes::Route;
 use crate::state::{use_ctx, Ctx};
 use crate::ui::{self, debounced};
+use crate::{api, embed};
 use appreg_core::{check_name, name_taken_finding, Check, Finding, Rule, Template, Validated};
 use contact::ContactStep;
 use frame::Stepper;
@@ -168,6 +168,27 @@ pub fn Wizard() -> impl IntoView {
         availability,
         step,
     };
+    // The host page hears which step is shown (`appreg:step`) and whether it is complete
+    // (`appreg:validity`, again whenever that changes).
+    let verdict = Memo::new(move |_| {
+        let s = step.get();
+        (s, w.ok(s))
+    });
+    Effect::new(move |was: Option<(Step, bool)>| {
+        let (s, ok) = verdict.get();
+        if !matches!(ctx.route().get_untracked(), Route::Wizard(_)) {
+            // Leaving the wizard (created or cancelled): its fresh draft is not news for the host.
+            return (s, ok);
+        }
+        let host = ctx.host();
+        if was.map(|w| w.0) != Some(s) {
+            embed::dispatch_step(host.as_ref(), s, template.get_untracked());
+        }
+        if was != Some((s, ok)) {
+            embed::dispatch_validity(host.as_ref(), s, ok);
+        }
+        (s, ok)
+    });
     view! {
         <div class="wizard">
             <h1>"Register an app"</h1>

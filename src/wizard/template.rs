@@ -44,7 +44,7 @@ pub(super) fn TemplateStep(w: W) -> impl IntoView {
                                             let input: web_sys::HtmlInputElement = event_target(&ev);
                                             input.set_checked(false);
                                             if let Some(old) = w.template.get_untracked().and_then(|o| {
-                                                document().get_element_by_id(&format!("template-{}", o.id()))
+                                                crate::ui::by_id(&format!("template-{}", o.id()))
                                             }) {
                                                 let old: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(old);
                                                 old.set_checked(true);

@@ -199,6 +199,7 @@ pub(crate) async fn start(
     let config = Config {
         api_base: String::new(),
         partner: Some("p1".into()),
+        ..Default::default()
     };
     let owner = Owner::new();
     let handle = owner

@@ -99,6 +99,7 @@ pub(crate) fn ok<T: serde::Serialize>(status: u16, v: &T) -> HttpResponse {
         status,
         body: serde_json::to_string(v).unwrap(),
         etag: Some("\"v1\"".into()),
+        stored_at: None,
     }
 }
 
@@ -136,6 +137,7 @@ impl Server {
                     status: 204,
                     body: String::new(),
                     etag: None,
+                    stored_at: None,
                 }
             }
             ("GET", "/me") if self.signed_in.get() => ok(200, &me()),
@@ -144,6 +146,7 @@ impl Server {
                 body: r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":""}"#
                     .into(),
                 etag: None,
+                stored_at: None,
             },
             ("GET", "/sessions") => {
                 let session = |id: &str, agent: &str, current: bool| SessionInfo {
@@ -167,6 +170,7 @@ impl Server {
                     status: 204,
                     body: String::new(),
                     etag: None,
+                    stored_at: None,
                 }
             }
             ("GET", "/partners/p1/applications") => {
@@ -228,6 +232,7 @@ impl Server {
                         status: 412,
                         body: r#"{"type":"about:blank","title":"Precondition Failed","status":412,"detail":""}"#.into(),
                         etag: None,
+                        stored_at: None,
                     };
                 }
                 let patch: appreg_core::api::ApplicationPatch =
@@ -255,6 +260,7 @@ impl Server {
                 status: 200,
                 body: "[]".into(),
                 etag: None,
+                stored_at: None,
             },
             ("POST", "/applications/new1/secrets") => ok(
                 201,
@@ -273,6 +279,7 @@ impl Server {
                 body: r#"{"type":"about:blank","title":"Not Found","status":404,"detail":""}"#
                     .into(),
                 etag: None,
+                stored_at: None,
             },
         }
     }

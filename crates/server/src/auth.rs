@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, Method, Uri};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -138,6 +138,44 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// A bearer token sent by a browser (the request has `Origin`) must come from a page of the portal itself
+/// (Origin's host is the request's `Host`, or Origin is `--public-url`'s origin) or of an
+/// `--embed-origin`; a token that leaked to another site's script stops working there. Requests without
+/// `Origin` (the CLI, curl, CI) are not affected.
+fn browser_origin_allowed(headers: &HeaderMap, uri: &Uri, cfg: &Config) -> ApiResult<()> {
+    let Some(origin) = crate::cors::request_origin(headers) else {
+        return Ok(());
+    };
+    if crate::cors::is_listed(&cfg.embed_origins, &origin) {
+        return Ok(());
+    }
+    if cfg
+        .public_url
+        .as_deref()
+        .and_then(crate::cors::origin_of)
+        .is_some_and(|o| o == origin)
+    {
+        return Ok(());
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .map(str::to_ascii_lowercase);
+    if let (Some(host), Ok(own)) = (host, crate::cors::parse_origin(&origin)) {
+        // Origin leaves out the scheme's default port; Host may carry it.
+        let (scheme, authority) = own.split_once("://").unwrap_or_default();
+        let default = if scheme == "https" { ":443" } else { ":80" };
+        if host == authority || host.strip_suffix(default) == Some(authority) {
+            return Ok(());
+        }
+    }
+    Err(ApiError::Forbidden(format!(
+        "API tokens are not accepted from pages of {origin}. If that site embeds this portal, its \
+         operator adds it with `appreg serve --embed-origin {origin}`."
+    )))
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -150,6 +188,7 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim);
         let now = db::now();
         let (user_id, via, session_id) = if let Some(token) = bearer {
+            browser_origin_allowed(&parts.headers, &parts.uri, &state.cfg)?;
             let row = users::token_bearer(&state.db, &db::sha256_hex(token), &now)
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;

@@ -13,6 +13,10 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `--frame-ancestors`: CSP source expressions of who may frame the pages (default `'none'`).
     pub frame_ancestors: Vec<String>,
+    /// `--embed-origin`: origins (`https://host[:port]`, lowercase, no default port) whose pages may load
+    /// the portal (`/embed.js`, the built files) and call the API with a bearer token: CORS without
+    /// credentials, and `frame-ancestors` (empty by default).
+    pub embed_origins: Vec<String>,
     /// A session unused this long ends (`--session-idle`, default 30 minutes).
     pub session_idle: Duration,
     /// A session ends this long after sign-in, used or not (`--session-lifetime`, default 12 hours).
@@ -74,6 +78,7 @@ impl Config {
             argon2: argon2::Params::default(),
             public_url: None,
             frame_ancestors: vec!["'none'".into()],
+            embed_origins: Vec::new(),
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),

@@ -1,7 +1,7 @@
 //! Security headers on every response, the SPA's and the API's: a Content-Security-Policy that lets the
-//! wasm SPA run and nothing else, `frame-ancestors` from `--frame-ancestors`, `nosniff`, no referrer,
-//! HSTS under an https public URL, and `Cache-Control: no-store` on the API (unless the handler set its own
-//! caching and policy: the App Store images).
+//! wasm SPA run and nothing else, `frame-ancestors` from `--frame-ancestors` and `--embed-origin`,
+//! `nosniff`, no referrer, HSTS under an https public URL, and `Cache-Control: no-store` on the API (unless
+//! the handler set its own caching and policy: the App Store images).
 //!
 //! Trunk puts one inline `<script type="module">` into `dist/index.html` (it imports the wasm-bindgen glue
 //! and calls `init`). Instead of `'unsafe-inline'`, the policy carries the SHA-256 of every inline script
@@ -71,6 +71,26 @@ pub fn content_security_policy(frame_ancestors: &str, script_hashes: &[String]) 
     )
 }
 
+/// The `frame-ancestors` sources: `--frame-ancestors` (default `'none'`) and every `--embed-origin`; the
+/// origins replace a lone `'none'`.
+pub fn frame_ancestors(sources: &[String], embed_origins: &[String]) -> String {
+    let mut out: Vec<&str> = sources
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && (embed_origins.is_empty() || *s != "'none'"))
+        .collect();
+    for o in embed_origins {
+        if !out.contains(&o.as_str()) {
+            out.push(o);
+        }
+    }
+    if out.is_empty() {
+        "'none'".to_string()
+    } else {
+        out.join(" ")
+    }
+}
+
 impl SecurityHeaders {
     /// Reads `index.html` of the static folder (when there is one) for its inline scripts.
     pub fn new(cfg: &Config) -> Self {
@@ -82,11 +102,9 @@ impl SecurityHeaders {
                 Vec::new()
             }
         };
-        let ancestors = match cfg.frame_ancestors.join(" ") {
-            a if a.trim().is_empty() => "'none'".to_string(),
-            a => a,
-        };
+        let ancestors = frame_ancestors(&cfg.frame_ancestors, &cfg.embed_origins);
         let csp = content_security_policy(&ancestors, &hashes);
+        // X-Frame-Options cannot name other origins: with embed origins (or any list) only the CSP speaks.
         let frame_options = match ancestors.as_str() {
             "'none'" => Some(HeaderValue::from_static("DENY")),
             "'self'" => Some(HeaderValue::from_static("SAMEORIGIN")),
@@ -192,5 +210,21 @@ mod tests {
         ));
         assert_eq!(h[0], format!("'sha256-{want}'"));
         assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
+    }
+
+    #[test]
+    fn embed_origins_join_the_frame_ancestors() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let embed = s(&["https://a.example.com", "http://localhost:8081"]);
+        assert_eq!(frame_ancestors(&s(&["'none'"]), &[]), "'none'");
+        assert_eq!(frame_ancestors(&[], &[]), "'none'");
+        assert_eq!(
+            frame_ancestors(&s(&["'none'"]), &embed),
+            "https://a.example.com http://localhost:8081"
+        );
+        assert_eq!(
+            frame_ancestors(&s(&["'self'", "https://a.example.com"]), &embed),
+            "'self' https://a.example.com http://localhost:8081"
+        );
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod build;
 pub mod cli;
 pub mod config;
+pub mod cors;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -51,7 +53,8 @@ async fn readyz(State(s): State<AppState>) -> Response {
     }
 }
 
-/// Hashed build outputs are cached for a year; everything else (index.html) is revalidated.
+/// Hashed build outputs are cached for a year; everything else (index.html) is revalidated. The files
+/// may be served from their precompressed `.br`/`.gz`, so every answer varies by `Accept-Encoding`.
 async fn cache_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
@@ -66,19 +69,66 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    cors::add_vary(res.headers_mut(), "accept-encoding");
     res
 }
 
-/// The whole application: API, health checks, and the SPA (with `index.html` for client-side routes).
+/// The whole application: API, health checks, the generated scripts (`/sw.js`, `/embed.js`), and the SPA
+/// (with `index.html` for client-side routes).
 pub fn app(state: AppState) -> Router {
     let dir = state.cfg.static_dir.clone();
     let security = Arc::new(headers::SecurityHeaders::new(&state.cfg));
+    let cors = Arc::new(cors::Cors::new(&state.cfg));
+    // Built once from the served index.html; outside `cache_headers`, each with its own caching: the
+    // service worker is re-checked on every update check, the loader points at the current build.
+    let scripts = Arc::new(build::Scripts::new(&dir));
+    let generated = Router::new()
+        .route(
+            "/sw.js",
+            get({
+                let s = scripts.clone();
+                move || async move {
+                    match s.as_ref() {
+                        Some(s) => build::script(s.sw.clone(), "no-cache"),
+                        None => error::ApiError::NotFound.into_response(),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/embed.js",
+            get(move || async move {
+                match scripts.as_ref() {
+                    Some(s) => build::script(s.embed.clone(), "public, max-age=60"),
+                    None => error::ApiError::NotFound.into_response(),
+                }
+            }),
+        );
     // `make web` writes .br (quality 11) and .gz next to the hashed files; without them, responses are
     // compressed on the fly by the CompressionLayer below.
+    let index = ServeFile::new(dir.join("index.html"));
+    let shell_or_404 = tower::service_fn(move |req: Request| {
+        let index = index.clone();
+        async move {
+            // A missing file (its name has an extension) is a 404, never the app shell: a page of one
+            // build must not get HTML where it asked for another build's script or stylesheet.
+            let file_like = req
+                .uri()
+                .path()
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.contains('.'));
+            if file_like {
+                return Ok::<_, std::convert::Infallible>(StatusCode::NOT_FOUND.into_response());
+            }
+            let Ok(res) = tower::ServiceExt::oneshot(index, req).await;
+            Ok(res.into_response())
+        }
+    });
     let spa = ServeDir::new(&dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(dir.join("index.html")));
+        .fallback(shell_or_404);
     let static_files = Router::new()
         .fallback_service(spa)
         .layer(middleware::from_fn(cache_headers));
@@ -86,10 +136,12 @@ pub fn app(state: AppState) -> Router {
         .nest(openapi::BASE, api_router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .merge(generated)
         .merge(static_files)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(middleware::from_fn_with_state(cors, cors::cors))
         .layer(middleware::from_fn_with_state(security, headers::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -16,6 +16,9 @@ pub struct ServeOptions {
     pub public_url: Option<String>,
     /// `--frame-ancestors VALUE` (repeatable, or several separated by spaces); default `'none'`.
     pub frame_ancestors: Vec<String>,
+    /// `--embed-origin https://host[:port]` (repeatable): pages of these origins may embed the portal
+    /// (CORS without credentials, bearer tokens, `frame-ancestors`).
+    pub embed_origins: Vec<String>,
     /// `--session-idle 30m` and `--session-lifetime 12h`.
     pub session_idle: Duration,
     pub session_lifetime: Duration,
@@ -110,6 +113,7 @@ impl ServeOptions {
     pub fn configure(&self, cfg: &mut Config) {
         cfg.public_url = self.public_url.clone();
         cfg.frame_ancestors = self.frame_ancestors.clone();
+        cfg.embed_origins = self.embed_origins.clone();
         cfg.session_idle = self.session_idle;
         cfg.session_lifetime = self.session_lifetime;
         cfg.trusted_proxies = self.trusted_proxies.clone();
@@ -138,6 +142,7 @@ impl ServeOptions {
             demo: false,
             public_url: None,
             frame_ancestors: Vec::new(),
+            embed_origins: Vec::new(),
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
@@ -182,6 +187,12 @@ impl ServeOptions {
                     for v in value("--frame-ancestors")?.split_ascii_whitespace() {
                         check_frame_ancestor(v)?;
                         o.frame_ancestors.push(v.to_string());
+                    }
+                }
+                "--embed-origin" => {
+                    let origin = crate::cors::parse_origin(&value("--embed-origin")?)?;
+                    if !o.embed_origins.contains(&origin) {
+                        o.embed_origins.push(origin);
                     }
                 }
                 "--session-idle" => {

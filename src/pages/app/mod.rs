@@ -201,7 +201,7 @@ pub fn AppPage(id: String) -> impl IntoView {
             return false;
         };
         let target = (opened.unwrap_or(false) || s != Section::Overview)
-            .then(|| document().get_element_by_id("section-title"))
+            .then(|| ui::by_id("section-title"))
             .flatten();
         match target {
             Some(el) => {

@@ -11,6 +11,7 @@ mod change_log;
 mod cli;
 mod common;
 mod console;
+mod embed;
 mod lifecycle;
 mod mail;
 mod openapi;

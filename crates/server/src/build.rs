@@ -1,0 +1,283 @@
+//! The current build of the SPA, read from the served `index.html` when the router is built, and the two
+//! scripts generated from it: the service worker (`GET /sw.js`) and the one-tag embedding loader
+//! (`GET /embed.js`).
+//!
+//! Their templates (`crates/server/assets/sw.js`, `assets/embed.js`) hold the JavaScript string literal
+//! `"__APPREG_BUILD__"`, quotes included, once; it is replaced by the build as a JSON object:
+//!
+//! ```json
+//! {"id":"<16 hex>","js":"/appreg-web-<hash>.js","wasm":"/appreg-web-<hash>_bg.wasm",
+//!  "css":"/main-<hash>.css","files":["/","/main-<hash>.css","/appreg-web-<hash>.js",…]}
+//! ```
+//!
+//! `js`, `wasm` and `css` are the first quoted path of `index.html` that starts with `/` and ends with
+//! `.js`, `_bg.wasm` and `.css` (`null` when there is none); `files` is `/` (the page itself) and every
+//! distinct such path, in the order they first appear; `id` is the first 8 bytes, in hex, of the SHA-256
+//! over each of `files` in order: its path, a NUL byte, its bytes (`index.html` for `/`; nothing for a
+//! file that is missing). A new build changes the id, so the service worker knows to update its cache.
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sha2::Digest;
+use std::path::Path;
+
+/// The service worker's template.
+pub const SW_TEMPLATE: &str = include_str!("../assets/sw.js");
+/// The embedding loader's template.
+pub const EMBED_TEMPLATE: &str = include_str!("../assets/embed.js");
+/// What the templates carry once, quotes included.
+pub const PLACEHOLDER: &str = "\"__APPREG_BUILD__\"";
+
+/// The built SPA's files, as the scripts see them (serialised in this field order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Build {
+    pub id: String,
+    pub js: Option<String>,
+    pub wasm: Option<String>,
+    pub css: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// Each quoted (`'…'` or `"…"`) absolute path of a page that ends with one of the build's suffixes, in
+/// order, once. A path is plain: printable ASCII without quotes, `\`, `<`, `>`, `..` or a leading `//`.
+pub fn build_paths(html: &str) -> Vec<String> {
+    let b = html.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    for (i, &q) in b.iter().enumerate() {
+        if q != b'\'' && q != b'"' {
+            continue;
+        }
+        let start = i + 1;
+        if b.get(start) != Some(&b'/') {
+            continue;
+        }
+        let len = b[start..]
+            .iter()
+            .position(|&c| !c.is_ascii_graphic() || matches!(c, b'\'' | b'"' | b'\\' | b'<' | b'>'))
+            .unwrap_or(b.len() - start);
+        if b.get(start + len) != Some(&q) {
+            continue;
+        }
+        let path = &html[start..start + len];
+        let kind = [".js", "_bg.wasm", ".css"]
+            .iter()
+            .any(|s| path.ends_with(s) && path.len() > s.len() + 1);
+        if kind && !path.starts_with("//") && !path.contains("..") && !out.iter().any(|p| p == path)
+        {
+            out.push(path.to_string());
+        }
+    }
+    out
+}
+
+impl Build {
+    /// From the page's text and a reader of the other files' bytes (`None`: missing).
+    pub fn from_index(html: &str, read: impl Fn(&str) -> Option<Vec<u8>>) -> Build {
+        let paths = build_paths(html);
+        let first = |suffix: &str| paths.iter().find(|p| p.ends_with(suffix)).cloned();
+        let wasm = first("_bg.wasm");
+        let js = first(".js");
+        let css = first(".css");
+        let mut files = vec!["/".to_string()];
+        files.extend(paths.iter().cloned());
+        let mut hash = sha2::Sha256::new();
+        for f in &files {
+            hash.update(f.as_bytes());
+            hash.update([0u8]);
+            if f == "/" {
+                hash.update(html.as_bytes());
+            } else if let Some(bytes) = read(f) {
+                hash.update(&bytes);
+            }
+        }
+        let id = hex::encode(&hash.finalize()[..8]);
+        Build {
+            id,
+            js,
+            wasm,
+            css,
+            files,
+        }
+    }
+
+    /// Reads `<static_dir>/index.html` and the files it names; `None` without an `index.html`.
+    pub fn read(static_dir: &Path) -> Option<Build> {
+        let index = static_dir.join("index.html");
+        let html = match std::fs::read_to_string(&index) {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::warn!(path = %index.display(), error = %e, "no index.html: /sw.js and /embed.js answer 404");
+                return None;
+            }
+        };
+        Some(Build::from_index(&html, |path| {
+            let file = static_dir.join(path.trim_start_matches('/'));
+            match std::fs::read(&file) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    tracing::warn!(path = %file.display(), error = %e, "index.html names a file that cannot be read");
+                    None
+                }
+            }
+        }))
+    }
+
+    /// The build as JSON (also a JavaScript expression).
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).expect("a build serialises")
+    }
+
+    /// A template with its placeholder replaced by [`Build::json`].
+    pub fn fill(&self, template: &str) -> String {
+        if !template.contains(PLACEHOLDER) {
+            tracing::warn!("a script template lacks the placeholder \"__APPREG_BUILD__\"");
+        }
+        template.replacen(PLACEHOLDER, &self.json(), 1)
+    }
+}
+
+/// The two generated scripts, built once.
+#[derive(Clone, Debug)]
+pub struct Scripts {
+    pub sw: Bytes,
+    pub embed: Bytes,
+}
+
+impl Scripts {
+    pub fn new(static_dir: &Path) -> Option<Scripts> {
+        let build = Build::read(static_dir)?;
+        Some(Scripts {
+            sw: Bytes::from(build.fill(SW_TEMPLATE)),
+            embed: Bytes::from(build.fill(EMBED_TEMPLATE)),
+        })
+    }
+}
+
+/// A generated script with its caching rule.
+pub fn script(body: Bytes, cache: &'static str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape of Trunk's `dist/index.html` (stylesheet link, inline loader, preloads), with a comment
+    /// that has apostrophes and a quoted non-path.
+    const INDEX: &str = r#"<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Register an app · Developer Portal</title>
+    <link rel="stylesheet" href="/main-47847a9b267d3149.css" integrity="sha384-ekBr"/>
+    <!-- wasm-bindgen's externref table ("WebAssembly.Table.set(): Argument 1 is invalid"), rustc's opt-level -->
+<script type="module">
+import init, * as bindings from '/appreg-web-27817fe5ceaa7f2d.js';
+const wasm = await init({ module_or_path: '/appreg-web-27817fe5ceaa7f2d_bg.wasm' });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
+</script>
+  <link rel="modulepreload" href="/appreg-web-27817fe5ceaa7f2d.js" crossorigin="anonymous" integrity="sha384-Ilh"><link rel="preload" href="/appreg-web-27817fe5ceaa7f2d_bg.wasm" crossorigin="anonymous" integrity="sha384-j/07" as="fetch" type="application/wasm"></head>
+  <body>
+    <noscript>Registering an app needs JavaScript and WebAssembly.</noscript>
+  </body>
+</html>"#;
+
+    fn files(extra: &str) -> impl Fn(&str) -> Option<Vec<u8>> + '_ {
+        move |p: &str| Some(format!("{p}{extra}").into_bytes())
+    }
+
+    #[test]
+    fn reads_the_build_from_trunks_index() {
+        let b = Build::from_index(INDEX, files(""));
+        assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
+        assert_eq!(
+            b.wasm.as_deref(),
+            Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
+        );
+        assert_eq!(b.css.as_deref(), Some("/main-47847a9b267d3149.css"));
+        assert_eq!(
+            b.files,
+            [
+                "/",
+                "/main-47847a9b267d3149.css",
+                "/appreg-web-27817fe5ceaa7f2d.js",
+                "/appreg-web-27817fe5ceaa7f2d_bg.wasm"
+            ]
+        );
+        // The id: SHA-256 over path, NUL, bytes of each file in order; its first 8 bytes in hex.
+        let mut h = sha2::Sha256::new();
+        for f in &b.files {
+            h.update(f.as_bytes());
+            h.update([0u8]);
+            if f == "/" {
+                h.update(INDEX.as_bytes());
+            } else {
+                h.update(f.as_bytes());
+            }
+        }
+        assert_eq!(b.id, hex::encode(&h.finalize()[..8]));
+        assert_eq!(b.id.len(), 16);
+        assert!(b
+            .id
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        // A changed file, or a changed page, is a new build.
+        assert_ne!(Build::from_index(INDEX, files("!")).id, b.id);
+        assert_ne!(
+            Build::from_index(&INDEX.replace("<title>", "<title> "), files("")).id,
+            b.id
+        );
+        assert_eq!(Build::from_index(INDEX, files("")), b);
+    }
+
+    #[test]
+    fn the_placeholder_becomes_the_json_quotes_included() {
+        let b = Build::from_index(INDEX, files(""));
+        let filled = b.fill("const BUILD = \"__APPREG_BUILD__\";\nself.x = '__APPREG_BUILD__';");
+        let json = filled
+            .strip_prefix("const BUILD = ")
+            .and_then(|s| s.split_once(";\n"))
+            .unwrap()
+            .0;
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["id"], b.id.as_str());
+        assert_eq!(v["js"], "/appreg-web-27817fe5ceaa7f2d.js");
+        assert_eq!(v["wasm"], "/appreg-web-27817fe5ceaa7f2d_bg.wasm");
+        assert_eq!(v["css"], "/main-47847a9b267d3149.css");
+        assert_eq!(v["files"].as_array().unwrap().len(), 4);
+        assert!(filled.ends_with("self.x = '__APPREG_BUILD__';"));
+        // A page without a build's files: nulls, and only the page itself.
+        let b = Build::from_index("<!doctype html><title>appreg</title>", files(""));
+        assert_eq!(
+            b.json(),
+            format!(
+                r#"{{"id":"{}","js":null,"wasm":null,"css":null,"files":["/"]}}"#,
+                b.id
+            )
+        );
+    }
+
+    #[test]
+    fn only_plain_quoted_paths_count() {
+        let html = r#"<a href="//evil.example/x.js"></a><a href='/../x.js'></a><a href="/a b.js"></a>
+            <a href="/x.js?v=1"></a><a href="/y.js'></a><p>'/z.css'</p><a href="/.js"></a>"#;
+        assert_eq!(build_paths(html), ["/z.css"]);
+    }
+
+    #[test]
+    fn the_templates_carry_the_placeholder_once() {
+        for (name, t) in [("sw.js", SW_TEMPLATE), ("embed.js", EMBED_TEMPLATE)] {
+            assert_eq!(t.matches(PLACEHOLDER).count(), 1, "assets/{name}");
+        }
+    }
+}
