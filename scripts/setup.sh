@@ -78,7 +78,7 @@ fi
 
 # --- npm packages for the end-to-end suite ---------------------------------
 if [ -f e2e/package.json ]; then
-  if [ ! -d e2e/node_modules/playwright-core ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then
+  if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/typescript ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then
     log "installing e2e npm packages"
     (cd e2e && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
   else

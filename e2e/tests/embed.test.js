@@ -4,9 +4,12 @@
 // aggressive stylesheet does not change the wizard; axe finds nothing inside the host page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   launch, newPage, apiSignIn, apiToken, api, uniq, until, atStep, nextButton, isDisabled, createAndWait,
-  startHost, axe, shot, BASE, HOST_PORT, UNLISTED_PORT,
+  startHost, axe, shot, BASE, HOST_PORT, UNLISTED_PORT, ROOT,
 } from '../lib.js';
 
 let browser;
@@ -258,3 +261,24 @@ async function pixelDiff(page, a, b) {
     await blank.close();
   }
 }
+
+test('examples/embed.d.ts declares exactly what /embed.js exports and every event, and type-checks', async () => {
+  const dts = readFileSync(path.join(ROOT, 'examples/embed.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/^export (?:function|const) (\w+)/gm)].map((m) => m[1]).sort();
+  const events = [...dts.matchAll(/"appreg:([a-z-]+)": CustomEvent/g)].map((m) => m[1]).sort();
+  assert.deepEqual(events, [...EVENTS].sort());
+  const cookie = await apiSignIn('dev@demo.test');
+  const { token } = await apiToken(cookie, 'read');
+  const { context, page } = await hostPage(token);
+  try {
+    await atStep(page, 'Choose a template and app type');
+    const exported = await page.evaluate(async (url) => Object.keys(await import(url)).sort(), `${BASE}/embed.js`);
+    assert.deepEqual(declared, exported);
+  } finally {
+    await context.close();
+  }
+  // A host's TypeScript against the declarations: compiles under --strict; the misuse lines stay errors.
+  const tsc = path.join(ROOT, 'e2e/node_modules/.bin/tsc');
+  execFileSync(tsc, ['--strict', '--noEmit', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler',
+    '--lib', 'es2022,dom', path.join(ROOT, 'e2e/types/embed-usage.ts')], { stdio: 'pipe' });
+});

@@ -90,3 +90,68 @@ fn validators_are_exported_to_javascript() {
         serde_json::from_str(&appreg_web::embed::validate_name("a<b")).unwrap();
     assert!(name.has(appreg_core::Rule::NameChar));
 }
+
+#[wasm_bindgen_test]
+async fn with_the_hosts_token_every_request_is_signed_by_it_and_each_step_is_announced() {
+    reset_page();
+    let server = Server::default();
+    server.signed_in.set(true);
+    let asked = Rc::new(Cell::new(0u32));
+    let a = asked.clone();
+    appreg_web::api::set_token_source(Some(Rc::new(move || {
+        a.set(a.get() + 1);
+        Box::pin(async { Some("tok-1".to_string()) })
+    })));
+    let m = start(&server, Rc::new(Cell::new(false)), Some("appreg")).await;
+    let steps = listen(&m.root, "appreg:step");
+    let verdicts = listen(&m.root, "appreg:validity");
+    let no_sign_out = m.q("header button.link").is_none();
+    web_app_to_review(&m, "Signed by the host").await;
+    m.click("#create-app").await;
+    m.wait_text("#client-id", "0123456789abcdef0123456789abcdef")
+        .await;
+    // The next test must not inherit the token, whatever is asserted below.
+    appreg_web::api::set_token_source(None);
+
+    assert!(no_sign_out, "signing out is the host's business");
+    let posts = server.requests("POST", "/applications");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].header("Authorization"), Some("Bearer tok-1"));
+    assert_eq!(posts[0].header("X-Requested-With"), None, "no CSRF header");
+    let gets = server.requests("GET", "/me");
+    assert!(gets
+        .iter()
+        .all(|r| r.header("Authorization") == Some("Bearer tok-1")));
+    assert!(
+        asked.get() as usize >= posts.len() + gets.len(),
+        "asked per request"
+    );
+
+    let shown: Vec<String> = steps
+        .borrow()
+        .iter()
+        .filter_map(|d| prop(d, "step"))
+        .collect();
+    assert_eq!(
+        shown,
+        ["template", "name", "redirect-urls", "contact", "review"]
+    );
+    let verdicts: Vec<(String, bool)> = verdicts
+        .borrow()
+        .iter()
+        .map(|d| {
+            let valid = js_sys::Reflect::get(d, &"valid".into()).unwrap();
+            (prop(d, "step").unwrap(), valid.as_bool().unwrap())
+        })
+        .collect();
+    // Each step starts with its verdict and is left valid; the name step was invalid before typing.
+    for step in &shown {
+        let of: Vec<bool> = verdicts
+            .iter()
+            .filter(|(s, _)| s == step)
+            .map(|v| v.1)
+            .collect();
+        assert_eq!(of.last(), Some(&true), "{step}: {verdicts:?}");
+    }
+    assert!(verdicts.contains(&("name".into(), false)), "{verdicts:?}");
+}
