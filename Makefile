@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web size lint fmt chaos chaos-small bench-abuse
+.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web size size-budget twiggy lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -29,7 +29,12 @@ run: web server
 test: setup
 	$(MAKE) test-native
 	$(MAKE) test-wasm
+	$(MAKE) size-budget
 	$(MAKE) test-e2e
+
+## Fails when the release SPA (brotli) outgrows the budget in size-budget.txt.
+size-budget: web
+	@bash scripts/size-budget.sh
 
 test-native:
 	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
@@ -87,6 +92,17 @@ size: web
 	  || trunk build --release --offline --dist target/size-floor crates/size-counter/floor.html
 	@echo "== the floor: that counter plus the core validators the SPA exports to JavaScript, no pages =="
 	@bash scripts/size.sh target/size-floor
+	@spa=$$(bash scripts/size-total.sh dist); floor=$$(bash scripts/size-total.sh target/size-floor); \
+	  echo "== the SPA is $$spa B brotli: $$(awk -v s=$$spa -v f=$$floor 'BEGIN { printf "%.2f", s / f }') x the floor ($$floor B) =="
+	@bash scripts/size-budget.sh
+
+## What the SPA's wasm is made of: twiggy's 40 largest items, from a build that keeps function names
+## (the wasm-analyze profile: the release size profile without strip).
+twiggy: setup
+	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+	cargo build --profile wasm-analyze --target wasm32-unknown-unknown -p appreg-web --bin appreg-web
+	twiggy top -n 40 target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm
+	twiggy top -n 100000 -f csv target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm | python3 scripts/twiggy_crates.py
 
 lint:
 	cargo fmt --all -- --check

@@ -76,7 +76,7 @@ pub struct Ctx {
     route: RwSignal<Route>,
     /// Bumped to read `/me` again (after sign-in, sign-out, or "Try again").
     session: RwSignal<u32>,
-    me: LocalResource<Result<Me, ApiError>>,
+    me: ui::Read<Result<Me, ApiError>>,
     user: Memo<Option<Me>>,
     partner: Memo<Option<PartnerMembership>>,
     partner_choice: RwSignal<Option<String>>,
@@ -254,7 +254,7 @@ impl Ctx {
         self.route.read_only()
     }
     /// `GET /me`: loading, signed out (401), failed, or the signed-in user.
-    pub fn me(&self) -> LocalResource<Result<Me, ApiError>> {
+    pub fn me(&self) -> ui::Read<Result<Me, ApiError>> {
         self.me
     }
     pub fn user(&self) -> Memo<Option<Me>> {

@@ -203,7 +203,7 @@ pub fn PartnerPage() -> impl IntoView {
     }
 }
 
-fn items_len(first: LocalResource<Result<ApplicationPage, ApiError>>) -> usize {
+fn items_len(first: ui::Read<Result<ApplicationPage, ApiError>>) -> usize {
     first.with(|p| {
         p.as_ref()
             .and_then(|r| r.as_ref().ok())

@@ -32,7 +32,7 @@ pub(crate) fn app_resource(
     ctx: Ctx,
     id: String,
     reuse_created: bool,
-) -> LocalResource<Result<(Application, Option<String>), ApiError>> {
+) -> ui::Read<Result<(Application, Option<String>), ApiError>> {
     ui::read(move || {
         let id = id.clone();
         let known = ctx
@@ -50,7 +50,7 @@ pub(crate) fn app_resource(
 
 /// Whether the server says there is no such app (for this user): the page is then [`not_found`].
 pub(crate) fn is_missing(
-    app: LocalResource<Result<(Application, Option<String>), ApiError>>,
+    app: ui::Read<Result<(Application, Option<String>), ApiError>>,
 ) -> Memo<bool> {
     Memo::new(move |_| app.with(|r| matches!(r, Some(Err(e)) if e.status() == Some(404))))
 }
@@ -108,7 +108,7 @@ impl Console {
 
     /// A PATCH with `If-Match`. A stale edit (412) loads their version and its ETag, so the section
     /// keeps what the user typed and shows theirs; saving again replaces it.
-    pub fn saver(self) -> Action<ApplicationPatch, Result<(), ApiError>> {
+    pub fn saver(self) -> ui::Write<ApplicationPatch, Result<(), ApiError>> {
         ui::write(move |patch: &ApplicationPatch| {
             let patch = patch.clone();
             let id = self.id();
@@ -144,7 +144,7 @@ pub(crate) fn use_console() -> Console {
 }
 
 /// Whether a save ended in a conflict (412).
-pub(crate) fn conflicted(save: Action<ApplicationPatch, Result<(), ApiError>>) -> Memo<bool> {
+pub(crate) fn conflicted(save: ui::Write<ApplicationPatch, Result<(), ApiError>>) -> Memo<bool> {
     Memo::new(move |_| {
         save.value()
             .with(|v| matches!(v, Some(Err(e)) if e.status() == Some(412)))
@@ -155,7 +155,7 @@ pub(crate) fn conflicted(save: Action<ApplicationPatch, Result<(), ApiError>>) -
 #[component]
 pub(crate) fn SaveStatus(
     id: &'static str,
-    save: Action<ApplicationPatch, Result<(), ApiError>>,
+    save: ui::Write<ApplicationPatch, Result<(), ApiError>>,
     /// What "Save" says on the button, for the conflict text.
     button: &'static str,
     #[prop(optional)] saved: Option<Signal<String>>,
