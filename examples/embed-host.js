@@ -4,8 +4,13 @@ const host = document.getElementById("appreg");
 
 // The host's sign-in gives the wizard a portal API token. Here it comes from ?token=…; a real portal asks
 // its own server (which keeps it fresh) each time: getToken may return a string or a promise of one.
-const token = new URLSearchParams(location.search).get("token");
+const params = new URLSearchParams(location.search);
+const token = params.get("token");
 host.getToken = async () => token;
+
+// What the host fills in for the user (read when the wizard starts): here from ?name= and ?contact=.
+if (params.has("name")) host.dataset.name = params.get("name");
+if (params.has("contact")) host.dataset.contact = params.get("contact");
 
 const list = document.getElementById("events");
 for (const type of ["ready", "step", "validity", "created", "cancelled", "signed-out", "error"]) {

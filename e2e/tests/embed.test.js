@@ -124,21 +124,26 @@ test('a host on another origin embeds the wizard with one tag and a token, hears
   }
 });
 
-test('a refused create is appreg:error, Cancel is appreg:cancelled, a revoked token is appreg:signed-out', async () => {
+test('the host fills in the name and the contact; a refused create is appreg:error, Cancel is appreg:cancelled, a revoked token is appreg:signed-out', async () => {
   const cookie = await apiSignIn('dev@demo.test');
   const read = await apiToken(cookie, 'read');
-  const { context, page } = await hostPage(read.token);
+  const prefilled = uniq('E2E prefilled');
+  const { context, page } = await hostPage(read.token, `&name=${encodeURIComponent(prefilled)}&contact=admin@demo.test`);
   try {
     await atStep(page, 'Choose a template and app type');
     await nextButton(page).click();
-    await page.getByLabel('Application name').fill(uniq('E2E read token'));
+    await atStep(page, 'Name your application');
+    assert.equal(await page.getByLabel('Application name').inputValue(), prefilled, 'data-name fills in the name');
     await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled' });
     await nextButton(page).click();
     await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://read.example.com/cb');
     await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled' });
     await nextButton(page).click();
+    await atStep(page, 'Technical contact');
+    assert.equal(await page.getByLabel("Technical contact's email").inputValue(), 'admin@demo.test', 'data-contact sets the technical contact');
     await nextButton(page).click();
     await atStep(page, 'Review and create');
+    assert.ok((await page.locator('#summary').innerText()).includes(prefilled));
     await page.getByRole('button', { name: 'Create Application' }).click();
     const withError = await until(() => events(page), (e) => e.some((x) => x.type === 'error'), { what: 'error event' });
     const error = withError.find((e) => e.type === 'error');
