@@ -21,10 +21,10 @@ const KEPT = [
   /^\/api\/v1\/partners\/[^/]+\/applications$/,
 ];
 
+// The HTTP cache may answer: the hashed files are immutable (the page has just downloaded them, so a first
+// visit does not download the build twice), and index.html is revalidated (no-cache).
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(SHELL).then((cache) => cache.addAll(BUILD.files.map((f) => new Request(f, { cache: "reload" })))),
-  );
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(BUILD.files)));
 });
 
 self.addEventListener("activate", (event) => {
