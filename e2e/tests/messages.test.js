@@ -61,9 +61,9 @@ test('request → a ticket for both sides → a reply with an image → approval
     await mp.getByLabel('Message').fill('Could you add a screenshot of the consent screen?');
     await mp.getByLabel(/^Images/).setInputFiles({ name: 'consent.png', mimeType: 'image/png', buffer: png(40, 30) });
     await mp.getByRole('button', { name: 'Send reply' }).click();
-    // The reply is in the conversation (the page reads the ticket again, which redraws the form and its
-    // transient "Sent." line, so the lasting outcome is what is checked).
+    // The reply is in the conversation (the page reads the ticket again), and "Sent." stays announced.
     await mp.locator('#conversation li', { hasText: 'Could you add a screenshot of the consent screen?' }).waitFor();
+    assert.equal(await mp.locator('#reply-status').textContent(), 'Sent.');
     await until(() => mp.locator('#ticket-state').textContent(), (t) => t === 'Waiting for partner', { what: 'waiting' });
     await mp.locator('#conversation a', { hasText: 'consent.png' }).waitFor();
     assert.deepEqual(await axe(mp), []);
@@ -84,6 +84,7 @@ test('request → a ticket for both sides → a reply with an image → approval
     assert.match(att.headers.get('content-disposition') ?? '', /^attachment/);
     await page.getByRole('button', { name: 'Mark as answered' }).click();
     await until(() => page.locator('#ticket-state').textContent(), (t) => t === 'Open', { what: 'open again' });
+    assert.equal(await page.locator('#reply-status').textContent(), "Marked as answered: it is the app managers' turn.");
 
     // Approval is written into the ticket, which closes.
     const ok = await api('POST', `/api/v1/publish-requests/${req.json.id}/approve`, { cookie: mgr.cookie });

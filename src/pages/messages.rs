@@ -96,6 +96,9 @@ pub fn TicketPage(id: String) -> impl IntoView {
     });
     let heading = NodeRef::<html::H1>::new();
     focus_on_mount(heading);
+    // What the last reply or "Mark as answered" did: kept here, outside the conversation, which is drawn
+    // anew when the ticket is read again after it.
+    let notice = RwSignal::new(String::new());
     let title = Memo::new(move |_| {
         ticket.with(|t| {
             t.as_ref().map(|r| {
@@ -114,8 +117,9 @@ pub fn TicketPage(id: String) -> impl IntoView {
                 let manager = user.as_ref().is_some_and(|m| m.app_manager);
                 let role = user.as_ref().and_then(|m| m.partners.iter().find(|p| p.id == t.summary.partner_id).map(|p| p.role));
                 let can_write = manager || role.is_some_and(Role::can_configure);
-                view! { <Conversation ticket=t can_write=can_write partner_side=!manager refresh=refresh /> }.into_any()
+                view! { <Conversation ticket=t can_write=can_write partner_side=!manager refresh=refresh notice=notice /> }.into_any()
             })}
+            <p role="status" id="reply-status">{move || notice.get()}</p>
         </section>
     }
 }
@@ -126,6 +130,7 @@ fn Conversation(
     can_write: bool,
     partner_side: bool,
     refresh: RwSignal<u32>,
+    notice: RwSignal<String>,
 ) -> impl IntoView {
     let s = ticket.summary.clone();
     let id = s.id.clone();
@@ -136,12 +141,18 @@ fn Conversation(
     let files = StoredValue::new_local(Vec::<web_sys::File>::new());
     let send = ui::write(move |_: &()| {
         let (id, text, picked) = (id.clone(), body.get_untracked(), files.get_value());
+        notice.set(String::new());
         async move {
-            if picked.is_empty() {
-                api::reply(&id, &text).await?;
+            let sent = if picked.is_empty() {
+                api::reply(&id, &text).await
             } else {
-                api::reply_with_files(&id, &text, &picked).await?;
+                api::reply_with_files(&id, &text, &picked).await
+            };
+            if let Err(e) = sent {
+                notice.set(e.message());
+                return Err(e);
             }
+            notice.set("Sent.".into());
             body.set(String::new());
             files.set_value(Vec::new());
             touched.set(false);
@@ -152,8 +163,13 @@ fn Conversation(
     let id2 = s.id.clone();
     let answered = ui::write(move |_: &()| {
         let id = id2.clone();
+        notice.set(String::new());
         async move {
-            api::mark_answered(&id).await?;
+            if let Err(e) = api::mark_answered(&id).await {
+                notice.set(e.message());
+                return Err(e);
+            }
+            notice.set("Marked as answered: it is the app managers' turn.".into());
             refresh.update(|n| *n += 1);
             Ok::<_, ApiError>(())
         }
@@ -213,14 +229,7 @@ fn Conversation(
                     </button>
                 })}
             </div>
-            <p role="status" id="reply-status">
-                {move || match (send.value().get(), answered.value().get()) {
-                    (Some(Err(e)), _) | (_, Some(Err(e))) => e.message(),
-                    (Some(Ok(())), _) => "Sent.".to_string(),
-                    (_, Some(Ok(()))) => "Marked as answered: it is the app managers' turn.".to_string(),
-                    _ => String::new(),
-                }}
-            </p>
+
         })}
     }
 }
