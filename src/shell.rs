@@ -26,17 +26,8 @@ pub fn App(
                 None => view! { <Landmark><p class="loading" role="status">"Loading…"</p></Landmark> }.into_any(),
                 Some(Err(e)) if matches!(e.status(), Some(401)) && api::uses_token() => {
                     // The host page owns sign-in: it hears `appreg:signed-out` and passes a new token.
-                    view! {
-                        <Landmark>
-                        <div class="alert error" role="alert" id="token-refused">
-                            <p>"The portal did not accept this page's sign-in. Sign in again on this page, then try again."</p>
-                            <button type="button" on:click=move |_| ctx.refresh_session()>
-                                "Try again"
-                            </button>
-                        </div>
-                        </Landmark>
-                    }
-                    .into_any()
+                    let message = "The portal did not accept this page's sign-in. Sign in again on this page, then try again.";
+                    view! { <Landmark><Unavailable id="token-refused" message=message.into() /></Landmark> }.into_any()
                 }
                 Some(Err(e)) if matches!(e.status(), Some(401)) => {
                     view! {
@@ -48,20 +39,22 @@ pub fn App(
                     .into_any()
                 }
                 Some(Err(e)) => {
-                    view! {
-                        <Landmark>
-                        <div class="alert error" role="alert">
-                            <p>{e.message()}</p>
-                            <button type="button" on:click=move |_| ctx.refresh_session()>
-                                "Try again"
-                            </button>
-                        </div>
-                        </Landmark>
-                    }
-                        .into_any()
+                    view! { <Landmark><Unavailable id="me-failed" message=e.message() /></Landmark> }.into_any()
                 }
                 Some(Ok(_)) => view! { <Shell /> }.into_any(),
             }}
+        </div>
+    }
+}
+
+/// The user could not be loaded: why, and "Try again" (which reads `/me` again).
+#[component]
+fn Unavailable(id: &'static str, message: String) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <div class="alert error" role="alert" id=id>
+            <p>{message}</p>
+            <button type="button" on:click=move |_| ctx.refresh_session()>"Try again"</button>
         </div>
     }
 }
