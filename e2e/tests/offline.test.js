@@ -106,5 +106,74 @@ test('offline start from the service worker: a new page validates, keeps the dra
     assert.equal(await fresh.locator('#client-id').textContent(), apps[0].client_ids.sod);
   } finally {
     await context.close();
+    await portal.stop();
+    portal = null;
+  }
+});
+
+test('Background Sync: with no page of the app open, the worker sends the queued create; the page later gets the same app', async () => {
+  const staticDir = copyDist();
+  const dbFile = path.join(mkdtempSync('/tmp/appreg-sync-'), 'portal.db');
+  const port = PORT + 4;
+  portal = await startPortal({ port, staticDir, dbFile });
+  const base = portal.url;
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { base });
+  try {
+    await page.goto(`${base}/#/`);
+    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+    await controlled(page);
+    await page.reload(); // through the worker, which keeps /api/v1/me for the offline start
+    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+    // Queue a create with the server gone.
+    await portal.stop();
+    await context.setOffline(true);
+    const name = uniq('E2E sync');
+    await page.goto(`${base}/#/new`);
+    await atStep(page, 'Choose a template and app type');
+    await templateRadio(page, 'empty').check();
+    await nextButton(page).click();
+    await atStep(page, 'Name your application');
+    await page.getByLabel('Application name').fill(name);
+    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled offline' });
+    await nextButton(page).click();
+    await atStep(page, 'Technical contact');
+    await nextButton(page).click();
+    await atStep(page, 'Review and create');
+    await page.getByRole('button', { name: 'Create Application' }).click();
+    await page.locator('#queued-notice').waitFor();
+    // The worker holds a copy of the request.
+    await until(() => page.evaluate(async () => (await (await caches.open('appreg-outbox')).keys()).length), (n) => n === 1, { what: 'the worker\'s copy' });
+
+    // Every page of the app closes; the server comes back; the browser fires the sync (through DevTools,
+    // from a page of another origin, which the worker does not count as the app's).
+    await page.close();
+    await context.setOffline(false);
+    portal = await startPortal({ port, staticDir, dbFile });
+    const cookie = await apiSignIn('dev@demo.test', base);
+    assert.equal((await appsNamed(cookie, name, 'demo', base)).length, 0);
+    const blank = await context.newPage();
+    const cdp = await context.newCDPSession(blank);
+    const registration = new Promise((resolve) => cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const r = registrations.find((x) => x.scopeURL.startsWith(base));
+      if (r) resolve(r.registrationId);
+    }));
+    await cdp.send('ServiceWorker.enable');
+    const registrationId = await registration;
+    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: base, registrationId, tag: 'appreg-outbox', lastChance: false });
+    const apps = await until(() => appsNamed(cookie, name, 'demo', base), (a) => a.length > 0, { timeout: 15000, what: 'the app sent by the worker' });
+    assert.equal(apps.length, 1);
+    await blank.close();
+
+    // The page opens again: its own queue sends the same key, the server replays the same app.
+    const again = await context.newPage();
+    await again.goto(`${base}/#/`);
+    await again.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor({ timeout: 20000 });
+    assert.equal(await again.locator('#client-id').textContent(), apps[0].client_ids.sod);
+    assert.equal((await appsNamed(cookie, name, 'demo', base)).length, 1, 'still exactly one application');
+    assert.equal(await again.evaluate(async () => (await (await caches.open('appreg-outbox')).keys()).length), 0, 'the worker forgot its copy');
+  } finally {
+    await context.close();
+    await portal.stop();
+    portal = null;
   }
 });
