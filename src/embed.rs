@@ -106,8 +106,11 @@ pub fn watch(ctx: Ctx) {
     });
     let status = ctx.status();
     Effect::new(move |_| {
-        if let CreateStatus::Failed(e) = status.get() {
-            host.with_value(|h| dispatch_error(Some(h), &e));
+        match status.get() {
+            // Not signed in any more: `/me` is read again and `appreg:signed-out` follows from it.
+            CreateStatus::Failed(e) if e.status() == Some(401) => {}
+            CreateStatus::Failed(e) => host.with_value(|h| dispatch_error(Some(h), &e)),
+            _ => {}
         }
     });
 }

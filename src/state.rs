@@ -399,6 +399,11 @@ impl Ctx {
                     }
                     Sent::Refused(q, e) => {
                         sw::sent(&q.key);
+                        if e.status() == Some(401) {
+                            // The session or the host's token ended: ask who is signed in again (the
+                            // sign-in page, or the host is told); the draft stays on this device.
+                            self.refresh_session();
+                        }
                         // Nothing was created: a corrected draft gets a fresh idempotency key.
                         self.draft.update(|d| d.key = draft::new_key());
                         self.status.set(CreateStatus::Failed(e));

@@ -155,6 +155,24 @@ test('the host fills in the name and the contact; a refused create is appreg:err
     const withCancel = await until(() => events(page), (e) => e.some((x) => x.type === 'cancelled'), { what: 'cancelled event' });
     assert.deepEqual(withCancel.at(-1), { type: 'cancelled', target: 'appreg', detail: {} });
     assert.ok(withCancel.findIndex((e) => e.type === 'error') < withCancel.length - 1);
+
+    // The token is revoked while the wizard is open: the next request says so, and the host is told.
+    assert.equal((await api('DELETE', `/api/v1/tokens/${read.id}`, { cookie })).status, 204);
+    await page.getByRole('button', { name: 'Create App' }).click();
+    await atStep(page, 'Choose a template and app type');
+    await nextButton(page).click();
+    await atStep(page, 'Name your application');
+    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled' });
+    await nextButton(page).click();
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://read.example.com/cb');
+    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled' });
+    await nextButton(page).click();
+    await nextButton(page).click();
+    await page.getByRole('button', { name: 'Create Application' }).click();
+    const withOut = await until(() => events(page), (e) => e.some((x) => x.type === 'signed-out'), { what: 'signed-out event' });
+    assert.deepEqual(withOut.at(-1), { type: 'signed-out', target: 'appreg', detail: { reason: 'unauthenticated' } });
+    assert.equal(withOut.filter((e) => e.type === 'error').length, 1, 'a 401 is signed-out, not another error');
+    await page.locator('#token-refused').waitFor();
   } finally {
     await context.close();
   }
