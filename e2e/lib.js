@@ -254,6 +254,23 @@ export async function startPortal({ port, staticDir, dbFile, args = [] }) {
   };
 }
 
+/** A portal of the test's own on `port` (a copy of dist/, a fresh database) and a page signed in to it,
+ * controlled by its service worker and visited twice through it (which keeps /api/v1/me for an offline
+ * start). */
+export async function portalWithWorker(browser, port) {
+  const staticDir = copyDist();
+  const dbFile = path.join(mkdtempSync('/tmp/appreg-portal-'), 'portal.db');
+  const portal = await startPortal({ port, staticDir, dbFile });
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { base: portal.url });
+  const home = () => page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+  await page.goto(`${portal.url}/#/`);
+  await home();
+  await controlled(page);
+  await page.reload();
+  await home();
+  return { portal, staticDir, dbFile, base: portal.url, context, page };
+}
+
 /** Waits until the page is controlled by the portal's service worker. */
 export async function controlled(page) {
   await until(() => page.evaluate(() => Boolean(navigator.serviceWorker?.controller)), Boolean,

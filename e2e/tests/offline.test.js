@@ -3,11 +3,9 @@
 // Application" is queued; when the server and the network are back, exactly one app is created.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import path from 'node:path';
 import {
-  launch, contextAs, uniq, until, templateRadio, nextButton, atStep, isDisabled, appsNamed, apiSignIn,
-  copyDist, startPortal, controlled, PORT,
+  launch, uniq, until, templateRadio, nextButton, atStep, isDisabled, appsNamed, apiSignIn,
+  startPortal, portalWithWorker, PORT,
 } from '../lib.js';
 
 let browser;
@@ -20,19 +18,12 @@ after(async () => {
 
 test('offline start from the service worker: a new page validates, keeps the draft, queues Create, sends it once', async () => {
   // A portal of this test's own: it is stopped (the network is gone, not only the emulated one).
-  const staticDir = copyDist();
-  const dbFile = path.join(mkdtempSync('/tmp/appreg-offline-'), 'portal.db');
   const port = PORT + 4;
-  portal = await startPortal({ port, staticDir, dbFile });
-  const base = portal.url;
-  const { context, page } = await contextAs(browser, 'dev@demo.test', { base });
+  const own = await portalWithWorker(browser, port);
+  ({ portal } = own);
+  const { staticDir, dbFile, base, context, page } = own;
   try {
-    await page.goto(`${base}/#/`);
-    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
-    await controlled(page);
-    // The next visit goes through the worker, which keeps the account and partner data for an offline start.
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+    // The second visit went through the worker, which keeps the account data for an offline start.
     await until(() => page.evaluate(async () => Boolean(await caches.match('/api/v1/me'))), Boolean, { what: 'the offline copy of /me' });
     await page.close();
 
@@ -112,18 +103,11 @@ test('offline start from the service worker: a new page validates, keeps the dra
 });
 
 test('Background Sync: with no page of the app open, the worker sends the queued create; the page later gets the same app', async () => {
-  const staticDir = copyDist();
-  const dbFile = path.join(mkdtempSync('/tmp/appreg-sync-'), 'portal.db');
   const port = PORT + 4;
-  portal = await startPortal({ port, staticDir, dbFile });
-  const base = portal.url;
-  const { context, page } = await contextAs(browser, 'dev@demo.test', { base });
+  const own = await portalWithWorker(browser, port);
+  ({ portal } = own);
+  const { staticDir, dbFile, base, context, page } = own;
   try {
-    await page.goto(`${base}/#/`);
-    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
-    await controlled(page);
-    await page.reload(); // through the worker, which keeps /api/v1/me for the offline start
-    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     // Queue a create with the server gone.
     await portal.stop();
     await context.setOffline(true);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, contextAs, until, copyDist, startPortal, controlled, PORT } from '../lib.js';
+import { launch, until, startPortal, portalWithWorker, PORT } from '../lib.js';
 
 let browser;
 let portal;
@@ -39,17 +39,12 @@ const stylesheet = (page) => page.evaluate(() => new URL(document.querySelector(
 const buildMark = (page) => page.evaluate(() => getComputedStyle(document.querySelector('.appreg')).getPropertyValue('--appreg-build').trim());
 
 test('a new build: the update prompt, the old build whole until Reload, then the new build only', async () => {
-  const v1 = copyDist();
-  const css1 = cssOf(v1);
-  const dbFile = path.join(mkdtempSync('/tmp/appreg-update-'), 'portal.db');
   const port = PORT + 5;
-  portal = await startPortal({ port, staticDir: v1, dbFile });
-  const base = portal.url;
-  const { context, page } = await contextAs(browser, 'dev@demo.test', { base });
+  const own = await portalWithWorker(browser, port);
+  ({ portal } = own);
+  const { staticDir: v1, dbFile, base, context, page } = own;
+  const css1 = cssOf(v1);
   try {
-    await page.goto(`${base}/#/`);
-    await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
-    await controlled(page);
     assert.equal(await page.locator('#update-prompt').count(), 0, 'no prompt without a new build');
 
     // Deploy: the server restarts on the new build; the old stylesheet no longer exists there.
