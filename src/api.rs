@@ -161,6 +161,19 @@ async fn send(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     res.map_err(ApiError::Network)
 }
 
+/// With the host's bearer token no cookie is sent (the token is the whole sign-in); else the session
+/// cookie goes along.
+fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredentials {
+    if headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("Authorization"))
+    {
+        web_sys::RequestCredentials::Omit
+    } else {
+        web_sys::RequestCredentials::Include
+    }
+}
+
 /// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     use gloo_net::http::{Method, RequestBuilder};
@@ -171,15 +184,9 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };
-    // With the host's bearer token no cookie is sent (the token is the whole sign-in).
-    let credentials = if req.header("Authorization").is_some() {
-        web_sys::RequestCredentials::Omit
-    } else {
-        web_sys::RequestCredentials::Include
-    };
     let mut builder = RequestBuilder::new(&req.url)
         .method(method)
-        .credentials(credentials)
+        .credentials(credentials(&req.headers))
         .header("Accept", "application/json");
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
@@ -606,14 +613,9 @@ async fn multipart<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     use gloo_net::http::{Method, RequestBuilder};
     let auth = auth_headers("POST").await;
-    let credentials = if uses_token() {
-        web_sys::RequestCredentials::Omit
-    } else {
-        web_sys::RequestCredentials::Include
-    };
     let mut builder = RequestBuilder::new(&url(path))
         .method(Method::POST)
-        .credentials(credentials)
+        .credentials(credentials(&auth))
         .header("Accept", "application/json");
     for (k, v) in &auth {
         builder = builder.header(k, v);

@@ -26,8 +26,8 @@ fn dispatch(target: Option<&web_sys::Element>, name: &str, detail: &JsValue) {
     }
 }
 
-/// An event's `detail`: a plain object of these fields.
-fn detail(fields: &[(&str, JsValue)]) -> JsValue {
+/// A plain JavaScript object of these fields (an event's `detail`, a message to the service worker).
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in fields {
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
@@ -41,7 +41,7 @@ fn text(s: &str) -> JsValue {
 
 /// `appreg:created` with `detail: {id, client_id}` (the SOD client ID; never a secret).
 pub fn dispatch_created(target: Option<&web_sys::Element>, app: &Application) {
-    let d = detail(&[
+    let d = object(&[
         ("id", text(&app.id)),
         ("client_id", text(&app.client_ids.sod)),
     ]);
@@ -50,7 +50,7 @@ pub fn dispatch_created(target: Option<&web_sys::Element>, app: &Application) {
 
 /// `appreg:cancelled` when the user leaves the wizard with "Cancel".
 pub fn dispatch_cancelled(target: Option<&web_sys::Element>) {
-    dispatch(target, "appreg:cancelled", &detail(&[]));
+    dispatch(target, "appreg:cancelled", &object(&[]));
 }
 
 /// `appreg:step` with `detail: {step, index, count, title}` when the wizard shows a step (`index` counts
@@ -58,7 +58,7 @@ pub fn dispatch_cancelled(target: Option<&web_sys::Element>) {
 pub fn dispatch_step(target: Option<&web_sys::Element>, step: Step, template: Option<Template>) {
     let steps = steps_for(template);
     let index = steps.iter().position(|s| *s == step).map_or(0, |i| i + 1);
-    let d = detail(&[
+    let d = object(&[
         ("step", text(step.slug())),
         ("index", JsValue::from(index as u32)),
         ("count", JsValue::from(steps.len() as u32)),
@@ -69,7 +69,7 @@ pub fn dispatch_step(target: Option<&web_sys::Element>, step: Step, template: Op
 
 /// `appreg:validity` with `detail: {step, valid}` when a step is shown and whenever its verdict changes.
 pub fn dispatch_validity(target: Option<&web_sys::Element>, step: Step, valid: bool) {
-    let d = detail(&[("step", text(step.slug())), ("valid", JsValue::from(valid))]);
+    let d = object(&[("step", text(step.slug())), ("valid", JsValue::from(valid))]);
     dispatch(target, "appreg:validity", &d);
 }
 
@@ -92,11 +92,11 @@ pub fn watch(ctx: Ctx) {
             host.with_value(|h| match &res {
                 Ok(_) => {
                     let partner = ctx.partner().get_untracked().map(|p| p.id);
-                    let d = detail(&[("partner", partner.as_deref().map_or(JsValue::NULL, text))]);
+                    let d = object(&[("partner", partner.as_deref().map_or(JsValue::NULL, text))]);
                     dispatch(Some(h), "appreg:ready", &d);
                 }
                 Err(_) if now == 401 => {
-                    let d = detail(&[("reason", text("unauthenticated"))]);
+                    let d = object(&[("reason", text("unauthenticated"))]);
                     dispatch(Some(h), "appreg:signed-out", &d);
                 }
                 Err(e) => dispatch_error(Some(h), e),
@@ -116,7 +116,7 @@ pub fn watch(ctx: Ctx) {
 }
 
 fn dispatch_error(target: Option<&web_sys::Element>, e: &ApiError) {
-    let d = detail(&[
+    let d = object(&[
         ("status", JsValue::from(e.status().unwrap_or(0))),
         ("message", text(&e.message())),
     ]);

@@ -3,7 +3,7 @@
 //! is available — Reload") and switches to it only when the user asks, and hands "Create Application"
 //! requests queued offline to it for Background Sync.
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -28,12 +28,13 @@ fn container() -> Option<ServiceWorkerContainer> {
         .then(|| nav.service_worker())
 }
 
+/// A message to the worker: a plain object of text fields (the object `embed` builds event details with).
 fn message(fields: &[(&str, &str)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
-    }
-    o.into()
+    let fields: Vec<(&str, JsValue)> = fields
+        .iter()
+        .map(|(k, v)| (*k, JsValue::from_str(v)))
+        .collect();
+    crate::embed::object(&fields)
 }
 
 /// Registers `/sw.js`. `update_ready` becomes true when a new build is installed and waiting;
