@@ -14,7 +14,9 @@ setup:
 ## Build the SPA (release, size profile) into dist/.
 web: setup
 	cargo fetch --quiet
-	trunk build --release --offline
+	PATH=$(CURDIR)/scripts/wasm-split:$$PATH APPREG_WASM_SPLIT=1 \
+	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$(CURDIR)/scripts/wasm-split/split-wasm-ld \
+	  trunk build --release --offline
 	@for f in dist/*.wasm dist/*.js dist/*.css; do brotli -f -k -q 11 "$$f"; gzip -f -k -9 "$$f"; done
 
 server: setup

@@ -55,6 +55,16 @@ else
   log "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
 fi
 
+# wasm-split-cli cuts the release SPA's wasm at its split points (scripts/split-wasm-ld, `make web`).
+WASM_SPLIT_VERSION=0.2.3
+if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" \
+   || ! command -v wasm-split-cli >/dev/null 2>&1; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION (wasm_split_cli_support, ~1 min)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
+else
+  log "wasm-split-cli $WASM_SPLIT_VERSION present"
+fi
+
 # --- Python tools (a project virtualenv) -----------------------------------
 # schemathesis fuzzes the REST API against its OpenAPI document in `make test`.
 SCHEMATHESIS_VERSION=4.32.5

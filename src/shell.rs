@@ -3,6 +3,7 @@
 //! page the route asks for.
 
 use crate::draft::Step;
+use crate::pages::Later;
 use crate::routes::{Route, Section};
 use crate::state::{use_ctx, Config, CreateStatus, Ctx};
 use crate::time::Time;
@@ -140,19 +141,50 @@ fn Shell() -> impl IntoView {
         <ResumeOffer />
         {move || match page.get() {
             Route::Home if manager.get() && partners.with(Vec::is_empty) => {
-                view! { <pages::PublishQueue /> }.into_any()
+                view! { <LaterPage page=Later::Reviews /> }.into_any()
             }
             Route::Home => view! { <pages::PartnerPage /> }.into_any(),
             Route::Wizard(_) => view! { <wizard::Wizard /> }.into_any(),
             Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
-            Route::App(id, _) => view! { <pages::AppPage id=id /> }.into_any(),
-            Route::Reviews => view! { <pages::PublishQueue /> }.into_any(),
-            Route::Sessions => view! { <pages::Sessions /> }.into_any(),
-            Route::Messages => view! { <pages::Messages /> }.into_any(),
-            Route::Notifications => view! { <pages::Notifications /> }.into_any(),
-            Route::Ticket(id) => view! { <pages::TicketPage id=id /> }.into_any(),
+            Route::App(id, _) => view! { <LaterPage page=Later::App(id) /> }.into_any(),
+            Route::Reviews => view! { <LaterPage page=Later::Reviews /> }.into_any(),
+            Route::Sessions => view! { <LaterPage page=Later::Sessions /> }.into_any(),
+            Route::Messages => view! { <LaterPage page=Later::Messages /> }.into_any(),
+            Route::Notifications => view! { <LaterPage page=Later::Notifications /> }.into_any(),
+            Route::Ticket(id) => view! { <LaterPage page=Later::Ticket(id) /> }.into_any(),
         }}
         </Landmark>
+    }
+}
+
+/// A page of the on-demand module ([`pages::later`]): "Loading…" while the module arrives (once per
+/// visit; a repeat visit has it from the service worker's cache), then the page; if the module cannot
+/// be fetched, an alert with "Try again".
+#[component]
+fn LaterPage(page: Later) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    let waiting = RwSignal::new(true);
+    let failed = RwSignal::new(false);
+    view! {
+        {move || waiting.get().then(|| view! { <p class="loading" role="status">"Loading…"</p> })}
+        {move || failed.get().then(|| view! {
+            <div class="alert error" role="alert" id="later-unavailable">
+                <p>"This page could not be loaded. Check your connection, then try again."</p>
+                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
+            </div>
+        })}
+        {move || {
+            attempt.track();
+            let page = page.clone();
+            Suspend::new(async move {
+                waiting.set(true);
+                failed.set(false);
+                let view = pages::later(page).await;
+                waiting.set(false);
+                failed.set(view.is_err());
+                view.ok()
+            })
+        }}
     }
 }
 

@@ -72,6 +72,27 @@ pub fn build_paths(html: &str) -> Vec<String> {
     out
 }
 
+/// The wasm modules a split build's loader (`/__wasm_split.js`, written by `wasm-split-cli` and staged
+/// by `scripts/wasm-split/stage.sh`) fetches: each `"./<name>.wasm"` in it, as `/<name>.wasm`, once,
+/// when the name is plain (`[A-Za-z0-9_.-]`, no `..`).
+pub fn split_modules(loader: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in loader.split("\"./").skip(1) {
+        let Some(end) = piece.find('"') else { continue };
+        let name = &piece[..end];
+        let plain = name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+        if plain && name.ends_with(".wasm") && !name.contains("..") && name.len() > 5 {
+            let path = format!("/{name}");
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
 impl Build {
     /// From the page's text and a reader of the other files' bytes (`None`: missing).
     pub fn from_index(html: &str, read: impl Fn(&str) -> Option<Vec<u8>>) -> Build {
@@ -82,6 +103,15 @@ impl Build {
         let css = first(".css");
         let mut files = vec!["/".to_string()];
         files.extend(paths.iter().cloned());
+        // A split build's loader names the modules it fetches on demand; they belong to the build.
+        for loader in paths.iter().filter(|p| p.ends_with("/__wasm_split.js")) {
+            let text = read(loader).map(|b| String::from_utf8_lossy(&b).into_owned());
+            for module in split_modules(text.as_deref().unwrap_or("")) {
+                if !files.contains(&module) {
+                    files.push(module);
+                }
+            }
+        }
         let mut hash = sha2::Sha256::new();
         for f in &files {
             hash.update(f.as_bytes());
@@ -238,6 +268,56 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
             b.id
         );
         assert_eq!(Build::from_index(INDEX, files("")), b);
+    }
+
+    #[test]
+    fn a_split_builds_on_demand_modules_belong_to_it() {
+        let index = INDEX.replace(
+            "</head>",
+            "<link rel=\"modulepreload\" href=\"/__wasm_split.js\" crossorigin=\"anonymous\" /></head>",
+        );
+        // The loader as scripts/wasm-split/stage.sh leaves it (abridged): the glue, then two modules,
+        // one named twice; a path that is not plain is not a module of the build.
+        let loader = r#"import { initSync } from "./appreg-web-27817fe5ceaa7f2d.js";
+const a = () => fetch(new URL("./chunk_1-0123456789abcdef.wasm", import.meta.url));
+const b = () => fetch(new URL("./split_later-a7e65d009a09e308.wasm", import.meta.url));
+const c = () => fetch(new URL("./split_later-a7e65d009a09e308.wasm", import.meta.url));
+const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
+        let read = |p: &str| {
+            Some(if p == "/__wasm_split.js" {
+                loader.as_bytes().to_vec()
+            } else {
+                p.as_bytes().to_vec()
+            })
+        };
+        let b = Build::from_index(&index, read);
+        assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
+        assert_eq!(
+            b.files,
+            [
+                "/",
+                "/main-47847a9b267d3149.css",
+                "/appreg-web-27817fe5ceaa7f2d.js",
+                "/appreg-web-27817fe5ceaa7f2d_bg.wasm",
+                "/__wasm_split.js",
+                "/chunk_1-0123456789abcdef.wasm",
+                "/split_later-a7e65d009a09e308.wasm",
+            ]
+        );
+        // A new on-demand module is a new build.
+        let other = |p: &str| {
+            read(p).map(|bytes| {
+                if p.ends_with("later-a7e65d009a09e308.wasm") {
+                    b"!".to_vec()
+                } else {
+                    bytes
+                }
+            })
+        };
+        assert_ne!(Build::from_index(&index, other).id, b.id);
+        // Without the loader the modules are unknown; a plain build has none.
+        assert_eq!(split_modules(""), Vec::<String>::new());
+        assert_eq!(Build::from_index(INDEX, read).files.len(), 4);
     }
 
     #[test]

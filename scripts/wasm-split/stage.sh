@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Trunk post_build hook: stage the on-demand wasm modules that scripts/wasm-split/split-wasm-ld cut off, when
+# the staged glue imports their loader (a split build; otherwise there is nothing to do).
+#   - each module in target/wasm-split/ is staged as <name>-<16 hex of its SHA-256>.wasm (so the
+#     server caches it for a year like every hashed build file) and the loader is rewritten to fetch it;
+#   - the loader's import of the main module ("./appreg-web.js") is rewritten to Trunk's hashed glue;
+#   - the loader itself keeps its name, `__wasm_split.js` (the main wasm imports it by that name), so
+#     the server revalidates it; index.html preloads it.
+set -euo pipefail
+stage="${TRUNK_STAGING_DIR:?run by trunk}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+src="$root/target/wasm-split"
+glue=$(cd "$stage" && grep -l -F '__wasm_split.js' appreg-web-*.js 2>/dev/null | grep -v '_bg' | head -n 1 || true)
+if [ -z "$glue" ]; then
+  exit 0
+fi
+[ -f "$src/__wasm_split.js" ] || { echo "wasm-split-stage: $glue imports __wasm_split.js but $src has none" >&2; exit 1; }
+sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
+for f in "$src"/*.wasm; do
+  name=$(basename "$f" .wasm)
+  hash=$(sha256sum "$f" | cut -c1-16)
+  cp "$f" "$stage/$name-$hash.wasm"
+  sed -i "s#\"./$name.wasm\"#\"./$name-$hash.wasm\"#" "$stage/__wasm_split.js"
+done
+# Fetch the loader with the glue, not after it: the glue imports it statically.
+sed -i 's#</head>#  <link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n  </head>#' "$stage/index.html"
