@@ -14,9 +14,7 @@ setup:
 ## Build the SPA (release, size profile) into dist/.
 web: setup
 	cargo fetch --quiet
-	PATH=$(CURDIR)/scripts/wasm-split:$$PATH APPREG_WASM_SPLIT=1 \
-	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$(CURDIR)/scripts/wasm-split/split-wasm-ld \
-	  trunk build --release --offline
+	PATH=$(CURDIR)/scripts/wasm-split:$$PATH APPREG_WASM_SPLIT=1 trunk build --release --offline
 	@for f in dist/*.wasm dist/*.js dist/*.css; do brotli -f -k -q 11 "$$f"; gzip -f -k -9 "$$f"; done
 
 server: setup
@@ -94,17 +92,22 @@ size: web
 	  || trunk build --release --offline --dist target/size-floor crates/size-counter/floor.html
 	@echo "== the floor: that counter plus the core validators the SPA exports to JavaScript, no pages =="
 	@bash scripts/size.sh target/size-floor
-	@spa=$$(bash scripts/size-total.sh dist); floor=$$(bash scripts/size-total.sh target/size-floor); \
-	  echo "== the SPA is $$spa B brotli: $$(awk -v s=$$spa -v f=$$floor 'BEGIN { printf "%.2f", s / f }') x the floor ($$floor B) =="
+	@floor=$$(bash scripts/size-total.sh target/size-floor); \
+	  for what in first whole; do spa=$$(bash scripts/size-total.sh dist $$what); \
+	    echo "== the SPA ($$what) is $$spa B brotli: $$(awk -v s=$$spa -v f=$$floor 'BEGIN { printf "%.2f", s / f }') x the floor ($$floor B) =="; \
+	  done
 	@bash scripts/size-budget.sh
 
 ## What the SPA's wasm is made of: twiggy's 40 largest items, from a build that keeps function names
 ## (the wasm-analyze profile: the release size profile without strip).
 twiggy: setup
 	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
-	cargo build --profile wasm-analyze --target wasm32-unknown-unknown -p appreg-web --bin appreg-web
+	APPREG_WASM_SPLIT=1 cargo build --profile wasm-analyze --target wasm32-unknown-unknown -p appreg-web --bin appreg-web
+	@echo "== the main module (a first visit) =="
 	twiggy top -n 40 target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm
 	twiggy top -n 100000 -f csv target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm | python3 scripts/twiggy_crates.py
+	@echo "== the on-demand module (the pages after Create) =="
+	twiggy top -n 100000 -f csv target/wasm-split/wasm-analyze/split_later.wasm | python3 scripts/twiggy_crates.py
 
 lint:
 	cargo fmt --all -- --check

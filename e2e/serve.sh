@@ -7,6 +7,7 @@
 stop_demo_server() {
   [ -n "${APPREG_SERVER_PID:-}" ] && { kill "$APPREG_SERVER_PID" 2>/dev/null || true; wait "$APPREG_SERVER_PID" 2>/dev/null || true; }
   [ -n "${APPREG_SMTP_PID:-}" ] && { kill "$APPREG_SMTP_PID" 2>/dev/null || true; wait "$APPREG_SMTP_PID" 2>/dev/null || true; }
+  return 0
 }
 
 start_demo_server() {

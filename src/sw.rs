@@ -66,7 +66,10 @@ pub fn register(update_ready: RwSignal<bool>, flush: impl Fn() + 'static) {
         let Ok(reg) = wasm_bindgen_futures::JsFuture::from(registering).await else {
             return;
         };
-        let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        // A browser that blocks workers (a policy, an automation flag) may resolve with nothing.
+        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         watch(&c, &reg, update_ready);
         REGISTRATION.with(|r| *r.borrow_mut() = Some(reg));
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trunk post_build hook: stage the on-demand wasm modules that scripts/wasm-split/split-wasm-ld cut off, when
 # the staged glue imports their loader (a split build; otherwise there is nothing to do).
-#   - each module in target/wasm-split/ is staged as <name>-<16 hex of its SHA-256>.wasm (so the
+#   - each module in target/wasm-split/wasm-release/ is staged as <name>-<16 hex of its SHA-256>.wasm (so the
 #     server caches it for a year like every hashed build file) and the loader is rewritten to fetch it;
 #   - the loader's import of the main module ("./appreg-web.js") is rewritten to Trunk's hashed glue;
 #   - the loader itself keeps its name, `__wasm_split.js` (the main wasm imports it by that name), so
@@ -9,12 +9,15 @@
 set -euo pipefail
 stage="${TRUNK_STAGING_DIR:?run by trunk}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-src="$root/target/wasm-split"
+src="$root/target/wasm-split/wasm-release" # Trunk.toml's cargo_profile
 glue=$(cd "$stage" && grep -l -F '__wasm_split.js' appreg-web-*.js 2>/dev/null | grep -v '_bg' | head -n 1 || true)
 if [ -z "$glue" ]; then
   exit 0
 fi
-[ -f "$src/__wasm_split.js" ] || { echo "wasm-split-stage: $glue imports __wasm_split.js but $src has none" >&2; exit 1; }
+[ -f "$src/__wasm_split.js" ] || {
+  echo "wasm-split/stage.sh: $glue imports __wasm_split.js but $src has none (removed since the last link?): touch src/main.rs and build again" >&2
+  exit 1
+}
 sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
 for f in "$src"/*.wasm; do
   name=$(basename "$f" .wasm)
