@@ -157,13 +157,12 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// A page of the on-demand module ([`pages::later`]): "Loading…" while the module arrives (once per
-/// visit; a repeat visit has it from the service worker's cache), then the page; if the module cannot
-/// be fetched, an alert with "Try again".
+/// A page of the on-demand module ([`pages::later`]): "Loading…" while the module arrives (the first
+/// such page of a visit only), then the page; if the module cannot be fetched, an alert with "Try again".
 #[component]
 fn LaterPage(page: Later) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
-    let waiting = RwSignal::new(true);
+    let waiting = RwSignal::new(!pages::later_loaded());
     let failed = RwSignal::new(false);
     view! {
         {move || waiting.get().then(|| view! { <p class="loading" role="status">"Loading…"</p> })}
@@ -177,7 +176,7 @@ fn LaterPage(page: Later) -> impl IntoView {
             attempt.track();
             let page = page.clone();
             Suspend::new(async move {
-                waiting.set(true);
+                waiting.set(!pages::later_loaded());
                 failed.set(false);
                 let view = pages::later(page).await;
                 waiting.set(false);

@@ -31,16 +31,20 @@ const PROBE = () => {
     return;
   }
   // As a user would: choose "Web app" when it is there (again, if it was drawn anew), then Next once it
-  // is enabled, until the name step shows.
+  // is enabled, until the name step shows. The probe looks whenever the document changes, as the static
+  // page's does (a MutationObserver), and at every frame for a change that is not in the document (a
+  // radio's `checked`); looking only at frames would add up to a frame per click to the SPA's time.
   const step = () => {
+    if (window.__interactive !== null) return;
     if (document.getElementById('app-name')) { done(); return; }
     const web = document.getElementById('template-web');
     const next = document.getElementById('next');
     if (web && !web.checked) web.click();
     else if (web && next && !next.disabled) next.click();
-    requestAnimationFrame(step);
   };
-  requestAnimationFrame(step);
+  new MutationObserver(step).observe(document, { childList: true, subtree: true, attributes: true });
+  const frame = () => { step(); if (window.__interactive === null) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
 };
 
 async function timeLoad(page, url) {

@@ -59,14 +59,24 @@ fn later_view(page: Later) -> Result<AnyView, NotLoaded> {
     })
 }
 
+thread_local! {
+    static LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a later page has been built before in this visit (its module is there: the next one is
+/// drawn at once, with no "Loading…").
+pub fn later_loaded() -> bool {
+    LOADED.with(|l| l.get())
+}
+
 /// The view of a later page, once its module is there.
 pub async fn later(page: Later) -> Result<AnyView, NotLoaded> {
     #[cfg(appreg_split)]
-    {
-        later_view(page).await
-    }
+    let view = later_view(page).await;
     #[cfg(not(appreg_split))]
-    {
-        later_view(page)
+    let view = later_view(page);
+    if view.is_ok() {
+        LOADED.with(|l| l.set(true));
     }
+    view
 }
