@@ -60,7 +60,7 @@ WASM_SPLIT_VERSION=0.2.3
 if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" \
    || ! command -v wasm-split-cli >/dev/null 2>&1; then
   log "installing wasm-split-cli $WASM_SPLIT_VERSION (wasm_split_cli_support, ~1 min)"
-  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
 else
   log "wasm-split-cli $WASM_SPLIT_VERSION present"
 fi
