@@ -1,6 +1,7 @@
 //! `APPREG_WASM_SPLIT=1` (set by `make web` for the release SPA) turns on the split point in
 //! `src/pages/mod.rs` and keeps the linker's relocations, which `wasm-split-cli` needs to cut the
-//! linked wasm in two (`scripts/wasm-split/split-wasm-ld`). Every other build (tests, clippy, debug) is one module.
+//! linked wasm in two (`scripts/wasm-split/split-wasm-ld`). Every other build (tests, clippy, debug)
+//! is one module. See `docs/performance.md`.
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(appreg_split)");
     println!("cargo::rerun-if-env-changed=APPREG_WASM_SPLIT");
