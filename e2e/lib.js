@@ -150,9 +150,14 @@ export async function startWizard(page) {
   await atStep(page, 'Choose a template and app type');
 }
 
-/** Walks the wizard from step 1 to the review step for `template` with `name` and `urls`/`endpoints`. */
-export async function wizardToReview(page, { template, name, urls, endpoints, appType, onStep = async () => {} }) {
+/** Walks the wizard from the partner page to the review step (see `walkToReview`). */
+export async function wizardToReview(page, opts) {
   await startWizard(page);
+  await walkToReview(page, opts);
+}
+
+/** From step 1, on screen, to the review step for `template` with `name` and `urls`/`endpoints`. */
+export async function walkToReview(page, { template, name, urls, endpoints, appType, onStep = async () => {} }) {
   await templateRadio(page, template).check();
   if (appType) await page.getByRole('radio', { name: appType, exact: true }).check();
   await onStep('template');

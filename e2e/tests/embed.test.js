@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  launch, newPage, apiSignIn, apiToken, api, uniq, until, atStep, nextButton, isDisabled, createAndWait,
+  launch, newPage, apiSignIn, apiToken, api, uniq, until, atStep, nextButton, isDisabled, createAndWait, walkToReview,
   startHost, axe, shot, BASE, HOST_PORT, UNLISTED_PORT, ROOT,
 } from '../lib.js';
 
@@ -61,18 +61,7 @@ test('a host on another origin embeds the wizard with one tag and a token, hears
     await shot(page, 'embedded-host');
 
     const name = uniq('E2E embedded');
-    await nextButton(page).click();
-    await atStep(page, 'Name your application');
-    await page.getByLabel('Application name').fill(name);
-    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled on the name step' });
-    await nextButton(page).click();
-    await atStep(page, 'Redirect URLs');
-    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://embedded.example.com/cb');
-    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled on the URL step' });
-    await nextButton(page).click();
-    await atStep(page, 'Technical contact');
-    await nextButton(page).click();
-    await atStep(page, 'Review and create');
+    await walkToReview(page, { template: 'web', name, urls: ['https://embedded.example.com/cb'] });
     const clientId = await createAndWait(page);
 
     const seen = await until(() => events(page), (e) => e.some((x) => x.type === 'created'), { what: 'created event' });

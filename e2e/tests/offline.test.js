@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, uniq, until, templateRadio, nextButton, atStep, isDisabled, appsNamed, apiSignIn,
+  launch, uniq, until, templateRadio, nextButton, atStep, isDisabled, walkToReview, appsNamed, apiSignIn,
   startPortal, portalWithWorker, PORT,
 } from '../lib.js';
 
@@ -114,15 +114,7 @@ test('Background Sync: with no page of the app open, the worker sends the queued
     const name = uniq('E2E sync');
     await page.goto(`${base}/#/new`);
     await atStep(page, 'Choose a template and app type');
-    await templateRadio(page, 'empty').check();
-    await nextButton(page).click();
-    await atStep(page, 'Name your application');
-    await page.getByLabel('Application name').fill(name);
-    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled offline' });
-    await nextButton(page).click();
-    await atStep(page, 'Technical contact');
-    await nextButton(page).click();
-    await atStep(page, 'Review and create');
+    await walkToReview(page, { template: 'empty', name });
     await page.getByRole('button', { name: 'Create Application' }).click();
     await page.locator('#queued-notice').waitFor();
     // The worker holds a copy of the request.

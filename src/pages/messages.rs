@@ -124,6 +124,20 @@ pub fn TicketPage(id: String) -> impl IntoView {
     }
 }
 
+/// Says in `notice` how a reply or "Mark as answered" ended: its error, or `done`; passes the result on.
+fn announce<T>(
+    notice: RwSignal<String>,
+    result: Result<T, ApiError>,
+    done: &str,
+) -> Result<T, ApiError> {
+    notice.set(
+        result
+            .as_ref()
+            .map_or_else(ApiError::message, |_| done.to_string()),
+    );
+    result
+}
+
 #[component]
 fn Conversation(
     ticket: Ticket,
@@ -148,11 +162,7 @@ fn Conversation(
             } else {
                 api::reply_with_files(&id, &text, &picked).await
             };
-            if let Err(e) = sent {
-                notice.set(e.message());
-                return Err(e);
-            }
-            notice.set("Sent.".into());
+            announce(notice, sent, "Sent.")?;
             body.set(String::new());
             files.set_value(Vec::new());
             touched.set(false);
@@ -165,11 +175,12 @@ fn Conversation(
         let id = id2.clone();
         notice.set(String::new());
         async move {
-            if let Err(e) = api::mark_answered(&id).await {
-                notice.set(e.message());
-                return Err(e);
-            }
-            notice.set("Marked as answered: it is the app managers' turn.".into());
+            let marked = api::mark_answered(&id).await;
+            announce(
+                notice,
+                marked,
+                "Marked as answered: it is the app managers' turn.",
+            )?;
             refresh.update(|n| *n += 1);
             Ok::<_, ApiError>(())
         }
@@ -229,7 +240,6 @@ fn Conversation(
                     </button>
                 })}
             </div>
-
         })}
     }
 }
