@@ -2,9 +2,7 @@
 //! Every check is a core function; this module only maps their findings onto the steps.
 
 use appreg_core::api::{CreateApplication, Endpoint, Endpoints};
-use appreg_core::{
-    validate_registration, AppType, EndpointKind, RedirectStep, Template, Validated,
-};
+use appreg_core::{AppType, EndpointKind, RedirectStep, Template, Validated};
 use appreg_core::{FieldPath, UrlList};
 use serde::{Deserialize, Serialize};
 
@@ -233,9 +231,9 @@ impl Draft {
         })
     }
 
-    /// The core's verdict on the whole draft.
+    /// The core's verdict on the whole draft (`None` without a template, or while the rules load).
     pub fn validate(&self) -> Option<Validated> {
-        self.payload().map(|p| validate_registration(&p))
+        self.payload().and_then(crate::rules::registration)
     }
 }
 

@@ -4,12 +4,10 @@
 
 use crate::api::{self, ApiError};
 use crate::draft::{steps_for, Step};
+use crate::rules;
 use crate::state::{CreateStatus, Ctx};
 use appreg_core::api::Application;
-use appreg_core::{
-    check_cors_list, check_cors_origin, check_endpoint_url, check_name, check_redirect_list,
-    match_redirect, Template,
-};
+use appreg_core::{check_name, Template};
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -164,25 +162,40 @@ fn out<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// The rules' module is there (it is fetched after the wasm starts: see [`rules`]), else why not.
+fn loaded<T>(answer: Option<T>) -> Result<T, JsError> {
+    answer.ok_or_else(|| {
+        JsError::new(
+            "the validators are still loading: await rulesReady() (embed.js does) and call again",
+        )
+    })
+}
+
+/// Resolves when the validators can answer (`/embed.js` awaits it before it exports them).
+#[wasm_bindgen(js_name = rulesReady)]
+pub async fn rules_ready() -> Result<(), JsError> {
+    rules::ready()
+        .await
+        .map_err(|_| JsError::new("the validators could not be loaded"))
+}
+
 /// `validateRedirectUrls("web", '["https://…"]')` → JSON array of checks (one per entry, as one list).
 #[wasm_bindgen(js_name = validateRedirectUrls)]
 pub fn validate_redirect_urls(template_id: &str, urls_json: &str) -> Result<String, JsError> {
-    Ok(out(&check_redirect_list(
-        &list(urls_json)?,
-        template(template_id)?,
-    )))
+    let t = template(template_id)?;
+    Ok(out(&loaded(rules::redirect_list(list(urls_json)?, t))?))
 }
 
 /// `validateCorsOrigin("https://app.example.com")` → JSON check.
 #[wasm_bindgen(js_name = validateCorsOrigin)]
-pub fn validate_cors_origin(origin: &str) -> String {
-    out(&check_cors_origin(origin))
+pub fn validate_cors_origin(origin: &str) -> Result<String, JsError> {
+    Ok(out(&loaded(rules::cors_origin(origin.to_string()))?))
 }
 
 /// `validateCorsOrigins('["https://a.example", …]')` → JSON array of checks, as one list.
 #[wasm_bindgen(js_name = validateCorsOrigins)]
 pub fn validate_cors_origins(origins_json: &str) -> Result<String, JsError> {
-    Ok(out(&check_cors_list(&list(origins_json)?)))
+    Ok(out(&loaded(rules::cors_list(list(origins_json)?))?))
 }
 
 /// `validateName("My app")` → JSON check.
@@ -193,12 +206,15 @@ pub fn validate_name(name: &str) -> String {
 
 /// `validateEndpointUrl("https://…", true)` → JSON check.
 #[wasm_bindgen(js_name = validateEndpointUrl)]
-pub fn validate_endpoint_url(url: &str, enabled: bool) -> String {
-    out(&check_endpoint_url(url, enabled))
+pub fn validate_endpoint_url(url: &str, enabled: bool) -> Result<String, JsError> {
+    Ok(out(&loaded(rules::endpoint(url.to_string(), enabled))?))
 }
 
 /// `matchRedirectUrl('["https://…"]', "https://…/cb")` → JSON `{matched, explanation}`.
 #[wasm_bindgen(js_name = matchRedirectUrl)]
 pub fn match_redirect_url(registered_json: &str, redirect_uri: &str) -> Result<String, JsError> {
-    Ok(out(&match_redirect(&list(registered_json)?, redirect_uri)))
+    Ok(out(&loaded(rules::matches(
+        list(registered_json)?,
+        redirect_uri.to_string(),
+    ))?))
 }

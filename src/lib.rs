@@ -6,7 +6,8 @@
 //! and [`outbox`] the offline queue; [`embed`] mounts into a host page, dispatches its DOM events and
 //! exports the core validators to JavaScript. [`shell`] is the frame, [`pages`] the pages by area,
 //! [`wizard`] the wizard by step, [`ui`] the shared pieces. Every validation rule is a call into
-//! `appreg_core`.
+//! `appreg_core`; the URL rules go through [`rules`], which the release build loads after the first
+//! screen.
 
 pub mod api;
 pub mod confirm;
@@ -16,6 +17,7 @@ pub mod list_editor;
 pub mod outbox;
 pub mod pages;
 pub mod routes;
+pub mod rules;
 pub mod shell;
 pub mod state;
 pub mod store;

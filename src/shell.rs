@@ -7,7 +7,7 @@ use crate::pages::Later;
 use crate::routes::{Route, Section};
 use crate::state::{use_ctx, Config, CreateStatus, Ctx};
 use crate::time::Time;
-use crate::{api, pages, sw, ui, wizard};
+use crate::{api, pages, rules, sw, ui, wizard};
 use leptos::prelude::*;
 
 /// The whole SPA.
@@ -64,6 +64,8 @@ fn Unavailable(id: &'static str, message: String) -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let ctx = use_ctx();
+    // The URL rules' module, once the first screen is drawn (the wizard needs it from step 3 on).
+    Effect::new(|_| rules::load());
     let sign_out = ui::write(move |_: &()| async move {
         let _ = api::sign_out().await;
         ctx.refresh_session();

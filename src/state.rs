@@ -354,10 +354,9 @@ impl Ctx {
         if !d.partner.is_empty() {
             self.partner_choice.set(Some(d.partner.clone()));
         }
-        let v = d.validate();
-        let step = draft::first_open_step(d.template, v.as_ref(), false);
         self.draft.set(d);
-        self.navigate(Route::Wizard(step));
+        // As far as it goes: the wizard shows the first step still open before Review.
+        self.navigate(Route::Wizard(Step::Review));
     }
 
     /// "Discard": forgets the saved draft.

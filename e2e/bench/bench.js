@@ -117,6 +117,8 @@ try {
   const { context, page } = await contextAs(browser, 'dev@demo.test');
   await page.goto(`${BASE}/#/new/template`);
   await page.waitForFunction(() => window.wasmBindings?.validateRedirectUrls);
+  // The URL rules are a module of their own, fetched after the first screen: wait for them.
+  await page.evaluate(() => window.wasmBindings.rulesReady());
   const r = await page.evaluate(async () => {
     const kinds = [
       (i) => `https://app${i}.example.com/callback`,

@@ -286,6 +286,15 @@ test('examples/embed.d.ts declares exactly what /embed.js exports and every even
     await atStep(page, 'Choose a template and app type');
     const exported = await page.evaluate(async (url) => Object.keys(await import(url)).sort(), `${BASE}/embed.js`);
     assert.deepEqual(declared, exported);
+    // The validators (a module of their own in the release build) answer as soon as the import resolves.
+    const rules = await page.evaluate(async (url) => {
+      const m = await import(url);
+      const [check] = JSON.parse(m.validateRedirectUrls('web', JSON.stringify(['https://app.example.com/cb#x'])));
+      const match = JSON.parse(m.matchRedirectUrl(JSON.stringify(['https://app.example.com/cb']), 'https://app.example.com/cb'));
+      return { rules: check.findings.map((f) => f.rule), matched: match.matched };
+    }, `${BASE}/embed.js`);
+    assert.ok(rules.rules.includes('RU-FRAGMENT'), JSON.stringify(rules));
+    assert.equal(rules.matched, 0);
   } finally {
     await context.close();
   }

@@ -1,27 +1,37 @@
 // Code splitting (#16): the pages after Create (the console, the publish queue, sessions, the Messaging
 // Center, e-mails) are a wasm module of their own. A first visit does not download it; the first of those
 // pages fetches it once; a failed fetch says so and "Try again" loads it.
+// The URL rules (and the URL parser and regex engine they share with the console, a chunk of their own)
+// are another: fetched once the first screen is drawn, so the template and name steps work before they
+// arrive; the URL step says the checks are loading until they do, and offers "Try again" if they cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, contextAs, apiCreateApp, uniq, templateRadio, nextButton, atStep, noPageErrors, BASE, ROOT } from '../lib.js';
+import { launch, contextAs, apiCreateApp, uniq, templateRadio, nextButton, atStep, isDisabled, until, noPageErrors, BASE, ROOT } from '../lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const onDemand = (url) => /\/(split|chunk)_[A-Za-z0-9_]+-[0-9a-f]{16}\.wasm$/.test(new URL(url).pathname);
+const laterModule = (url) => /\/split_later-[0-9a-f]{16}\.wasm$/.test(new URL(url).pathname);
+// The rules' own module and the chunk it shares with the console (the URL parser, IDNA, the regex engine).
+const rulesModule = (url) => /\/(split_rules|chunk_[0-9]+)-[0-9a-f]{16}\.wasm$/.test(new URL(url).pathname);
+const names = (urls) => urls.map((u) => new URL(u).pathname.replace(/-[0-9a-f]{16}\.wasm$/, '')).sort();
 
 test('the release build has an on-demand module, and its loader is preloaded with the glue', async () => {
   const files = readdirSync(path.join(ROOT, 'dist'));
   assert.ok(files.some((f) => /^split_later-[0-9a-f]{16}\.wasm$/.test(f)), `no split_later module in dist/: ${files}`);
+  assert.ok(files.some((f) => /^split_rules-[0-9a-f]{16}\.wasm$/.test(f)), `no split_rules module in dist/: ${files}`);
   const html = await (await fetch(`${BASE}/`)).text();
   assert.match(html, /<link rel="modulepreload" href="\/__wasm_split\.js"/);
   assert.doesNotMatch(html, /split_later/, 'the page does not name the on-demand module');
   // The worker's build lists it, so it is kept for offline use.
   const sw = await (await fetch(`${BASE}/sw.js`)).text();
   assert.match(sw, /"\/split_later-[0-9a-f]{16}\.wasm"/);
+  assert.match(sw, /"\/split_rules-[0-9a-f]{16}\.wasm"/);
+  assert.match(sw, /"\/chunk_[0-9]+-[0-9a-f]{16}\.wasm"/);
 });
 
 test('the wizard works without the on-demand module; the console fetches it once for every later page', async () => {
@@ -37,17 +47,21 @@ test('the wizard works without the on-demand module; the console fetches it once
     await atStep(page, 'Name your application');
     await page.goto(`${BASE}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
-    assert.deepEqual(fetched, [], 'the wizard and the partner page do not download the later pages');
+    assert.deepEqual(fetched.filter(laterModule), [], 'the wizard and the partner page do not download the later pages');
+    // The URL rules arrive by themselves, once: their module and the chunk they share with the console.
+    await until(() => fetched.length, (n) => n === 2, { what: 'the rules module and its chunk' });
+    assert.deepEqual(names(fetched).map((n) => n.replace(/_[0-9]+$/, '_N')), ['/chunk_N', '/split_rules']);
+    fetched.length = 0;
 
     const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E split'), redirect_urls: ['https://app.example.com/cb'] });
     await page.goto(`${BASE}/#/apps/${app.id}`);
     await page.getByRole('heading', { level: 1, name: app.name }).waitFor();
-    assert.equal(fetched.length, 1, `one fetch of the module: ${fetched}`);
+    assert.deepEqual(names(fetched), ['/split_later'], 'one fetch of the module; the shared chunk is there already');
     for (const [hash, heading] of [['#/messages', 'Messaging Center'], ['#/sessions', 'Sessions'], ['#/notifications', 'E-mail notifications']]) {
       await page.goto(`${BASE}/${hash}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     }
-    assert.equal(fetched.length, 1, `still one fetch: ${fetched}`);
+    assert.deepEqual(names(fetched), ['/split_later'], 'still one fetch');
     noPageErrors(page);
   } finally {
     await context.close();
@@ -72,6 +86,77 @@ test('when the module cannot be fetched the page says so, and "Try again" loads 
     await page.getByRole('heading', { level: 1, name: app.name }).waitFor();
     await page.getByRole('navigation', { name: 'App sections' }).waitFor();
     assert.equal(await alert.count(), 0, 'the alert is gone');
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Step 1 to the URL step of a Web app, on screen. */
+async function toUrlStep(page) {
+  await atStep(page, 'Choose a template and app type');
+  await templateRadio(page, 'web').check();
+  await nextButton(page).click();
+  await atStep(page, 'Name your application');
+  await page.getByLabel('Application name').fill(uniq('E2E rules'));
+  await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled on the name step' });
+  await nextButton(page).click();
+  await atStep(page, 'Redirect URLs');
+}
+
+/** The findings shown for redirect URL 1, as rule ids. */
+const firstUrlRules = (page) => page.getByLabel('Redirect URL 1', { exact: true }).evaluate((el) => {
+  const id = el.getAttribute('aria-describedby').split(' ')[1];
+  return [...document.getElementById(id).querySelectorAll('li')].map((li) => li.dataset.rule);
+});
+
+test('the template and name steps work before the URL rules arrive; the URL step waits for them, then judges', async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let asked = 0;
+    await page.route((url) => rulesModule(url.href), async (route) => { asked += 1; await held; await route.continue(); });
+    await page.goto(`${BASE}/#/new/template`);
+    await toUrlStep(page);
+    assert.ok(asked >= 1, 'the rules were asked for');
+    const loading = page.locator('#rules-loading');
+    assert.equal(await loading.textContent(), 'Loading the checks for this step…');
+    assert.equal(await loading.getAttribute('role'), 'status');
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb#x');
+    assert.equal(await isDisabled(nextButton(page)), true, 'Next waits for the checks');
+    assert.match(await page.locator('#next-reason').textContent(), /still loading/);
+
+    release();
+    await loading.waitFor({ state: 'detached' });
+    await until(() => firstUrlRules(page), (r) => r.includes('RU-FRAGMENT'), { what: 'RU-FRAGMENT shown once the rules are in' });
+    assert.equal(await isDisabled(nextButton(page)), true, 'an error holds Next');
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb');
+    await until(() => isDisabled(nextButton(page)), (d) => !d, { what: 'Next enabled for a good URL' });
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('when the URL rules cannot be fetched the URL step says so, and "Try again" loads them', async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    let refused = 0;
+    await page.route((url) => rulesModule(url.href), (route) => { refused += 1; return route.abort('internetdisconnected'); });
+    await page.goto(`${BASE}/#/new/template`);
+    await toUrlStep(page);
+    const alert = page.locator('#rules-unavailable');
+    await alert.waitFor();
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    assert.match(await alert.textContent(), /could not be loaded\. Check your connection, then try again\./);
+    assert.equal(await page.locator('#rules-loading').count(), 0, 'no "Loading…" next to the error');
+    assert.ok(refused >= 1);
+    await page.unrouteAll();
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb#x');
+    await until(() => firstUrlRules(page), (r) => r.includes('RU-FRAGMENT'), { what: 'RU-FRAGMENT after Try again' });
     noPageErrors(page);
   } finally {
     await context.close();

@@ -19,6 +19,14 @@ fi
   exit 1
 }
 sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
+# A module that needs a chunk fetches both at once and awaits the chunk first: when both fail, the
+# module's own fetch would be an unhandled rejection (an error on the page). Mark it handled; the load
+# still awaits it and fails as it should.
+sed -i 's#^\( *\)const src = \(fetch(.*);\)$#\1const src = \2\n\1src.catch(() => {});#' "$stage/__wasm_split.js"
+grep -q 'src.catch(() => {});' "$stage/__wasm_split.js" || {
+  echo "wasm-split/stage.sh: the loader's fetches were not found (a new wasm-split-cli?): see this script" >&2
+  exit 1
+}
 for f in "$src"/*.wasm; do
   name=$(basename "$f" .wasm)
   hash=$(sha256sum "$f" | cut -c1-16)

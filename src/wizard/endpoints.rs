@@ -1,8 +1,9 @@
 //! Step 3 for Mirroring and ERP sync and quote: the integration endpoints with Off/On.
 
 use super::W;
+use crate::rules;
 use crate::ui::Findings;
-use appreg_core::{check_endpoint_url, Check, Template};
+use appreg_core::{Check, Template};
 use leptos::prelude::*;
 
 #[component]
@@ -23,7 +24,8 @@ pub(super) fn EndpointsEditor(w: W) -> impl IntoView {
                 .iter()
                 .map(|&kind| {
                     let ep = Memo::new(move |_| draft.with(|d| d.endpoint(kind)));
-                    let check = Memo::new(move |_| ep.with(|e| check_endpoint_url(&e.url, e.enabled)));
+                    // `None` while the rules load (the step says so).
+                    let check = Memo::new(move |_| ep.with(|e| rules::endpoint(e.url.clone(), e.enabled)));
                     let touched = RwSignal::new(false);
                     let show = Signal::derive(move || {
                         touched.get() || ep.with(|e| !e.url.is_empty() || e.enabled)
@@ -56,7 +58,7 @@ pub(super) fn EndpointsEditor(w: W) -> impl IntoView {
                                 autocomplete="off"
                                 spellcheck="false"
                                 aria-describedby=format!("endpoints-hint {fid}")
-                                aria-invalid=move || (show.get() && check.with(Check::is_error)).to_string()
+                                aria-invalid=move || (show.get() && check.with(|c| c.as_ref().is_some_and(Check::is_error))).to_string()
                                 prop:value=move || ep.with(|e| e.url.clone())
                                 on:input=move |ev| {
                                     let v = event_target_value(&ev);
@@ -68,7 +70,7 @@ pub(super) fn EndpointsEditor(w: W) -> impl IntoView {
                             />
                             <Findings
                                 id=fid
-                                findings=Signal::derive(move || check.with(|c| c.findings.clone()))
+                                findings=Signal::derive(move || check.with(|c| c.as_ref().map(|c| c.findings.clone()).unwrap_or_default()))
                                 show=show
                             />
                         </fieldset>

@@ -13,7 +13,7 @@ use crate::draft::{first_open_step, step_ok, steps_for, Draft, Step};
 use crate::routes::Route;
 use crate::state::{use_ctx, Ctx};
 use crate::ui::{self, debounced};
-use crate::{api, embed};
+use crate::{api, embed, rules};
 use appreg_core::{check_name, name_taken_finding, Check, Finding, Rule, Template, Validated};
 use contact::ContactStep;
 use frame::Stepper;
@@ -30,6 +30,9 @@ struct W {
     draft: ReadSignal<Draft>,
     template: Memo<Option<Template>>,
     validated: Memo<Option<Validated>>,
+    /// The URL rules are still loading (release build, first moments: see [`crate::rules`]). Only
+    /// the template and name steps can be judged; the later steps say the checks are loading.
+    pending: Memo<bool>,
     name_check: Memo<Check>,
     /// The server says the current name is taken (with its finding).
     taken: Memo<Option<Finding>>,
@@ -48,8 +51,29 @@ impl W {
 
     fn ok(&self, step: Step) -> bool {
         let taken = self.taken.with(Option::is_some);
+        if self.pending.get() {
+            return match step {
+                Step::Template => self.template.with(Option::is_some),
+                Step::Name => !taken && !self.name_check.with(Check::is_error),
+                _ => false,
+            };
+        }
         self.validated
             .with(|v| step_ok(step, self.template.get(), v.as_ref(), taken))
+    }
+
+    /// The first step still open: the shown step is never beyond it. While the rules load, the
+    /// steps after Name cannot be judged yet, so they do not hold the user back.
+    fn open(&self) -> Step {
+        self.validated.with(|v| {
+            open_step(
+                self.template.get(),
+                v.as_ref(),
+                self.pending.get(),
+                !self.name_check.with(Check::is_error),
+                self.taken.with(Option::is_some),
+            )
+        })
     }
 
     /// Why Next is disabled, for the line next to it. It points at the field rather than repeating
@@ -60,6 +84,15 @@ impl W {
         }
         if step == Step::Name && self.taken.with(Option::is_some) {
             return Some("To continue, choose a name that is not taken (see above).".into());
+        }
+        if self.pending.get() {
+            return match step {
+                Step::Name => self
+                    .name_check
+                    .with(Check::is_error)
+                    .then(|| "To continue, fix the application name (shown above).".into()),
+                _ => Some("The checks for this step are still loading.".into()),
+            };
         }
         self.validated.with(|v| {
             let errors: Vec<_> = v
@@ -91,12 +124,33 @@ impl W {
     }
 }
 
+/// [`first_open_step`], or, while the rules load (`pending`), the first of Template and Name that is
+/// not done, else none ([`Step::Review`]).
+fn open_step(
+    template: Option<Template>,
+    v: Option<&Validated>,
+    pending: bool,
+    name_ok: bool,
+    taken: bool,
+) -> Step {
+    if !pending {
+        first_open_step(template, v, taken)
+    } else if template.is_none() {
+        Step::Template
+    } else if !name_ok || taken {
+        Step::Name
+    } else {
+        Step::Review
+    }
+}
+
 #[component]
 pub fn Wizard() -> impl IntoView {
     let ctx = use_ctx();
     let draft = ctx.draft();
     let template = Memo::new(move |_| draft.with(|d| d.template));
     let validated = Memo::new(move |_| draft.with(Draft::validate));
+    let pending = Memo::new(move |_| rules::state() != rules::Load::Ready);
     let name_check = Memo::new(move |_| draft.with(|d| check_name(&d.name)));
     let partner = Memo::new(move |_| draft.with(|d| d.partner.clone()));
 
@@ -141,8 +195,15 @@ pub fn Wizard() -> impl IntoView {
         _ => Step::Template,
     });
     let step = Memo::new(move |_| {
-        let open = validated
-            .with(|v| first_open_step(template.get(), v.as_ref(), taken.with(Option::is_some)));
+        let open = validated.with(|v| {
+            open_step(
+                template.get(),
+                v.as_ref(),
+                pending.get(),
+                !name_check.with(Check::is_error),
+                taken.with(Option::is_some),
+            )
+        });
         let asked = requested.get();
         let in_flow = steps_for(template.get()).contains(&asked);
         if asked <= open && in_flow {
@@ -154,7 +215,19 @@ pub fn Wizard() -> impl IntoView {
     Effect::new(move |_| {
         let s = step.get();
         if requested.get() != s {
-            ctx.replace(Route::Wizard(s));
+            // After this run, not inside it: a route written while `requested` is being read
+            // would leave that memo stale, and the next address typed with the same step ignored.
+            // It checks again then (the wizard may have moved on, or be gone).
+            queue_microtask(move || {
+                let (Some(s), Some(asked)) =
+                    (step.try_get_untracked(), requested.try_get_untracked())
+                else {
+                    return;
+                };
+                if asked != s {
+                    ctx.replace(Route::Wizard(s));
+                }
+            });
         }
     });
 
@@ -163,6 +236,7 @@ pub fn Wizard() -> impl IntoView {
         draft,
         template,
         validated,
+        pending,
         name_check,
         taken,
         availability,

@@ -5,9 +5,8 @@ use super::frame::StepFrame;
 use super::W;
 use crate::draft::Step;
 use crate::list_editor::{ListEdit, ListEditor, ListIds};
-use appreg_core::{
-    check_redirect_list, FieldPath, Finding, RedirectStep, Template, UrlList, MAX_URLS,
-};
+use crate::rules;
+use appreg_core::{FieldPath, Finding, RedirectStep, Template, UrlList, MAX_URLS};
 use leptos::prelude::*;
 
 #[component]
@@ -39,7 +38,9 @@ fn UrlList(w: W) -> impl IntoView {
     let draft = w.draft;
     let checks = Signal::derive(move || {
         let t = w.template.get().unwrap_or(Template::Web);
-        draft.with(|d| check_redirect_list(&d.url_values(), t))
+        draft
+            .with(|d| rules::redirect_list(d.url_values(), t))
+            .unwrap_or_default()
     });
     let list_findings = Signal::derive(move || {
         w.validated.with(|v| {

@@ -60,6 +60,10 @@ try {
   }));
   throw e;
 }
+// The validators (the URL rules) are a module of their own in the release build, fetched once the
+// wizard is on screen; they are synchronous, so this module resolves when they can answer. If they
+// cannot be fetched, each one throws when called (and the wizard says so at its URL step).
+await wasm.rulesReady().catch((e) => console.warn(`appreg: ${e}`));
 
 export const {
   validateRedirectUrls, validateCorsOrigin, validateCorsOrigins, validateName, validateEndpointUrl, matchRedirectUrl,

@@ -1,0 +1,181 @@
+//! The core's URL rules (redirect URLs, endpoints, CORS origins, the redirect matcher, and the whole
+//! registration, which includes them), behind one call.
+//!
+//! They need `url` with its IDNA tables and `regex-lite`, which the first screens (sign-in, the
+//! partner page, the wizard's template and name steps) do not. In the release build [`judge`] is a
+//! split point, so that code is a wasm module of its own: [`load`] fetches it once the app is on
+//! screen, while the user picks a template and types a name. Until it is there [`state`] is
+//! [`Load::Loading`], every question here answers `None`, and the wizard says the checks are loading
+//! instead of judging. The verdicts are the core's own: the browser runs the same code as the server.
+//! In every other build (tests, clippy, `trunk serve`) it is a plain call and always [`Load::Ready`].
+
+use crate::pages::NotLoaded;
+use appreg_core::api::CreateApplication;
+use appreg_core::{
+    check_cors_list, check_cors_origin, check_endpoint_url, check_redirect_list, match_redirect,
+    validate_registration, Check, MatchOutcome, Template, Validated,
+};
+use leptos::prelude::*;
+
+/// Whether the rules' module is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    Loading,
+    Ready,
+    /// It could not be fetched (offline without a cached copy, the server gone): [`load`] again.
+    Failed,
+}
+
+/// A question for the rules.
+pub enum Ask {
+    Registration(CreateApplication),
+    RedirectList(Vec<String>, Template),
+    Endpoint(String, bool),
+    CorsOrigin(String),
+    CorsList(Vec<String>),
+    Match(Vec<String>, String),
+}
+
+/// The rules' answer to an [`Ask`] of the same name.
+pub enum Answer {
+    Validated(Validated),
+    Checks(Vec<Check>),
+    Check(Check),
+    Match(MatchOutcome),
+}
+
+/// The split point: with `--cfg appreg_split` everything only this reaches (the URL parser, IDNA,
+/// the regex engine, the redirect, endpoint and CORS rules) is moved to a module of its own.
+#[cfg_attr(
+    appreg_split,
+    leptos::wasm_split::wasm_split(
+        rules,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(fetch_rules)
+    )
+)]
+fn judge(ask: Ask) -> Result<Answer, NotLoaded> {
+    Ok(match ask {
+        Ask::Registration(p) => Answer::Validated(validate_registration(&p)),
+        Ask::RedirectList(urls, t) => Answer::Checks(check_redirect_list(&urls, t)),
+        Ask::Endpoint(url, enabled) => Answer::Check(check_endpoint_url(&url, enabled)),
+        Ask::CorsOrigin(origin) => Answer::Check(check_cors_origin(&origin)),
+        Ask::CorsList(origins) => Answer::Checks(check_cors_list(&origins)),
+        Ask::Match(registered, uri) => Answer::Match(match_redirect(&registered, &uri)),
+    })
+}
+
+thread_local! {
+    // Not owned by any component: it lives as long as the page.
+    static STATE: ArcRwSignal<Load> = ArcRwSignal::new(if cfg!(appreg_split) {
+        Load::Loading
+    } else {
+        Load::Ready
+    });
+}
+
+/// Whether the rules are there (tracked: a memo that asks it runs again when they arrive).
+pub fn state() -> Load {
+    STATE.with(|s| s.get())
+}
+
+#[cfg(appreg_split)]
+fn set(to: Load) {
+    STATE.with(|s| s.set(to));
+}
+
+/// Fetches the rules' module (again, after a failure). The release build calls it once the app is
+/// on screen; elsewhere there is nothing to fetch.
+pub fn load() {
+    #[cfg(appreg_split)]
+    if STATE.with(|s| s.get_untracked()) != Load::Ready {
+        set(Load::Loading);
+        leptos::task::spawn_local(async {
+            set(match fetch_rules().await {
+                Ok(()) => Load::Ready,
+                Err(_) => Load::Failed,
+            });
+        });
+    }
+}
+
+/// Resolves once the rules are there (for `/embed.js`, whose validators are synchronous).
+pub async fn ready() -> Result<(), NotLoaded> {
+    #[cfg(appreg_split)]
+    {
+        fetch_rules().await?;
+        set(Load::Ready);
+    }
+    Ok(())
+}
+
+/// Asks the rules, when they are there. Once the module is in, the split call's future is ready at
+/// its first poll, so it is answered at once, without waiting for a later turn of the event loop.
+fn ask(q: Ask) -> Option<Answer> {
+    if state() != Load::Ready {
+        return None;
+    }
+    #[cfg(appreg_split)]
+    {
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+        let mut call = std::pin::pin!(judge(q));
+        match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(answer) => answer.ok(),
+            Poll::Pending => None,
+        }
+    }
+    #[cfg(not(appreg_split))]
+    judge(q).ok()
+}
+
+/// The core's verdict on a whole registration.
+pub fn registration(p: CreateApplication) -> Option<Validated> {
+    match ask(Ask::Registration(p))? {
+        Answer::Validated(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The redirect URL list, judged as one list.
+pub fn redirect_list(urls: Vec<String>, t: Template) -> Option<Vec<Check>> {
+    checks(ask(Ask::RedirectList(urls, t))?)
+}
+
+/// One integration endpoint.
+pub fn endpoint(url: String, enabled: bool) -> Option<Check> {
+    check(ask(Ask::Endpoint(url, enabled))?)
+}
+
+/// One CORS origin.
+pub fn cors_origin(origin: String) -> Option<Check> {
+    check(ask(Ask::CorsOrigin(origin))?)
+}
+
+/// CORS origins, judged as one list.
+pub fn cors_list(origins: Vec<String>) -> Option<Vec<Check>> {
+    checks(ask(Ask::CorsList(origins))?)
+}
+
+/// What a sign-in with `uri` would match among the registered redirect URLs.
+pub fn matches(registered: Vec<String>, uri: String) -> Option<MatchOutcome> {
+    match ask(Ask::Match(registered, uri))? {
+        Answer::Match(m) => Some(m),
+        _ => None,
+    }
+}
+
+fn check(a: Answer) -> Option<Check> {
+    match a {
+        Answer::Check(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn checks(a: Answer) -> Option<Vec<Check>> {
+    match a {
+        Answer::Checks(c) => Some(c),
+        _ => None,
+    }
+}
