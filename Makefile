@@ -93,7 +93,7 @@ size: web
 	@echo "== the floor: that counter plus the core validators the SPA exports to JavaScript, no pages =="
 	@bash scripts/size.sh target/size-floor
 	@floor=$$(bash scripts/size-total.sh target/size-floor); \
-	  for what in first whole; do spa=$$(bash scripts/size-total.sh dist $$what); \
+	  for what in first wizard whole; do spa=$$(bash scripts/size-total.sh dist $$what); \
 	    echo "== the SPA ($$what) is $$spa B brotli: $$(awk -v s=$$spa -v f=$$floor 'BEGIN { printf "%.2f", s / f }') x the floor ($$floor B) =="; \
 	  done
 	@bash scripts/size-budget.sh
@@ -106,8 +106,13 @@ twiggy: setup
 	@echo "== the main module (a first visit) =="
 	twiggy top -n 40 target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm
 	twiggy top -n 100000 -f csv target/wasm32-unknown-unknown/wasm-analyze/appreg-web.wasm | python3 scripts/twiggy_crates.py
-	@echo "== the on-demand module (the pages after Create) =="
+	@echo "== the on-demand module of the pages after Create =="
 	twiggy top -n 100000 -f csv target/wasm-split/wasm-analyze/split_later.wasm | python3 scripts/twiggy_crates.py
+	@echo "== the on-demand module of the URL rules and the wizard's later steps =="
+	twiggy top -n 100000 -f csv target/wasm-split/wasm-analyze/split_rules.wasm | python3 scripts/twiggy_crates.py
+	@for c in target/wasm-split/wasm-analyze/chunk_*.wasm; do \
+	  echo "== $$(basename $$c): what those two share =="; \
+	  twiggy top -n 100000 -f csv $$c | python3 scripts/twiggy_crates.py; done
 
 lint:
 	cargo fmt --all -- --check

@@ -9,7 +9,9 @@
 //! instead of judging. The verdicts are the core's own: the browser runs the same code as the server.
 //! In every other build (tests, clippy, `trunk serve`) it is a plain call and always [`Load::Ready`].
 
+use crate::draft::Step;
 use crate::pages::NotLoaded;
+use crate::wizard::W;
 use appreg_core::api::CreateApplication;
 use appreg_core::{
     check_cors_list, check_cors_origin, check_endpoint_url, check_redirect_list, match_redirect,
@@ -66,6 +68,32 @@ fn judge(ask: Ask) -> Result<Answer, NotLoaded> {
     })
 }
 
+/// A screen that needs the rules. (Built and moved once per screen drawn: the size of `W` is no cost.)
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Screen {
+    /// A wizard step after Name.
+    Step(Step, W),
+    /// The success page of a new app.
+    Created(String),
+}
+
+/// The other split point, in the same module as [`judge`].
+#[cfg_attr(
+    appreg_split,
+    leptos::wasm_split::wasm_split(
+        rules,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(fetch_screens)
+    )
+)]
+fn draw(screen: Screen) -> Result<AnyView, NotLoaded> {
+    Ok(match screen {
+        Screen::Step(step, w) => crate::wizard::later_step(step, w),
+        Screen::Created(id) => view! { <crate::pages::Created id=id /> }.into_any(),
+    })
+}
+
 thread_local! {
     // Not owned by any component: it lives as long as the page.
     static STATE: ArcRwSignal<Load> = ArcRwSignal::new(if cfg!(appreg_split) {
@@ -92,7 +120,7 @@ pub fn load() {
     if STATE.with(|s| s.get_untracked()) != Load::Ready {
         set(Load::Loading);
         leptos::task::spawn_local(async {
-            set(match fetch_rules().await {
+            set(match fetch().await {
                 Ok(()) => Load::Ready,
                 Err(_) => Load::Failed,
             });
@@ -104,28 +132,70 @@ pub fn load() {
 pub async fn ready() -> Result<(), NotLoaded> {
     #[cfg(appreg_split)]
     {
-        fetch_rules().await?;
+        fetch().await?;
         set(Load::Ready);
     }
     Ok(())
 }
 
-/// Asks the rules, when they are there. Once the module is in, the split call's future is ready at
-/// its first poll, so it is answered at once, without waiting for a later turn of the event loop.
+/// The module, through both split points: each keeps its own record of it being there, and both
+/// must say so before a call to either can be answered at once.
+#[cfg(appreg_split)]
+async fn fetch() -> Result<(), NotLoaded> {
+    fetch_rules().await?;
+    fetch_screens().await?;
+    Ok(())
+}
+
+/// The answer of a split call whose module is in: its future is ready at the first poll.
+#[cfg(appreg_split)]
+fn now<T>(call: impl std::future::Future<Output = Result<T, NotLoaded>>) -> Option<T> {
+    use std::task::{Context, Poll, Waker};
+    let mut call = std::pin::pin!(call);
+    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(answer) => answer.ok(),
+        Poll::Pending => None,
+    }
+}
+
+/// A screen, once the module is there (tracked: `None` until then).
+pub(crate) fn screen(s: Screen) -> Option<AnyView> {
+    if state() != Load::Ready {
+        return None;
+    }
+    #[cfg(appreg_split)]
+    return now(draw(s));
+    #[cfg(not(appreg_split))]
+    draw(s).ok()
+}
+
+/// While the module is not there: `loading` (a status), or `failed` with Try again (an alert).
+#[component]
+pub fn RulesStatus(loading: &'static str, failed: &'static str) -> impl IntoView {
+    move || match state() {
+        Load::Ready => None,
+        Load::Loading => Some(
+            view! { <p class="loading" role="status" id="rules-loading">{loading}</p> }.into_any(),
+        ),
+        Load::Failed => Some(
+            view! {
+                <div class="alert error" role="alert" id="rules-unavailable">
+                    <p>{failed}</p>
+                    <button type="button" on:click=|_| load()>"Try again"</button>
+                </div>
+            }
+            .into_any(),
+        ),
+    }
+}
+
+/// Asks the rules, when they are there: at once, not at a later turn of the event loop ([`now`]).
 fn ask(q: Ask) -> Option<Answer> {
     if state() != Load::Ready {
         return None;
     }
     #[cfg(appreg_split)]
-    {
-        use std::future::Future;
-        use std::task::{Context, Poll, Waker};
-        let mut call = std::pin::pin!(judge(q));
-        match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(answer) => answer.ok(),
-            Poll::Pending => None,
-        }
-    }
+    return now(judge(q));
     #[cfg(not(appreg_split))]
     judge(q).ok()
 }

@@ -5,9 +5,10 @@
 use crate::draft::Step;
 use crate::pages::Later;
 use crate::routes::{Route, Section};
+use crate::rules::{self, RulesStatus, Screen};
 use crate::state::{use_ctx, Config, CreateStatus, Ctx};
 use crate::time::Time;
-use crate::{api, pages, rules, sw, ui, wizard};
+use crate::{api, pages, sw, ui, wizard};
 use leptos::prelude::*;
 
 /// The whole SPA.
@@ -147,7 +148,7 @@ fn Shell() -> impl IntoView {
             }
             Route::Home => view! { <pages::PartnerPage /> }.into_any(),
             Route::Wizard(_) => view! { <wizard::Wizard /> }.into_any(),
-            Route::Created(id) => view! { <pages::Created id=id /> }.into_any(),
+            Route::Created(id) => view! { <CreatedPage id=id /> }.into_any(),
             Route::App(id, _) => view! { <LaterPage page=Later::App(id) /> }.into_any(),
             Route::Reviews => view! { <LaterPage page=Later::Reviews /> }.into_any(),
             Route::Sessions => view! { <LaterPage page=Later::Sessions /> }.into_any(),
@@ -156,6 +157,23 @@ fn Shell() -> impl IntoView {
             Route::Ticket(id) => view! { <LaterPage page=Later::Ticket(id) /> }.into_any(),
         }}
         </Landmark>
+    }
+}
+
+/// The success page, drawn by the rules' module ([`rules::screen`]; it is there by the time an app is
+/// created, but not yet when the page is opened anew by its address).
+#[component]
+fn CreatedPage(id: String) -> impl IntoView {
+    move || {
+        rules::screen(Screen::Created(id.clone())).unwrap_or_else(|| {
+            view! {
+                <RulesStatus
+                    loading="Loading…"
+                    failed="This page could not be loaded. Check your connection, then try again."
+                />
+            }
+            .into_any()
+        })
     }
 }
 

@@ -1,9 +1,10 @@
 // Code splitting (#16): the pages after Create (the console, the publish queue, sessions, the Messaging
 // Center, e-mails) are a wasm module of their own. A first visit does not download it; the first of those
 // pages fetches it once; a failed fetch says so and "Try again" loads it.
-// The URL rules (and the URL parser and regex engine they share with the console, a chunk of their own)
-// are another: fetched once the first screen is drawn, so the template and name steps work before they
-// arrive; the URL step says the checks are loading until they do, and offers "Try again" if they cannot.
+// The URL rules and the screens that need them (the wizard's steps after Name, the success page) are
+// another (with a chunk of what they share with the console: the URL parser, the regex engine, ...):
+// fetched once the first screen is drawn, so the template and name steps work before they arrive; the
+// URL step says it is loading until they do, and offers "Try again" if they cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -123,12 +124,19 @@ test('the template and name steps work before the URL rules arrive; the URL step
     const loading = page.locator('#rules-loading');
     assert.equal(await loading.textContent(), 'Loading the checks for this step…');
     assert.equal(await loading.getAttribute('role'), 'status');
-    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb#x');
+    assert.equal(await page.getByLabel('Redirect URL 1', { exact: true }).count(), 0, 'the step comes with its rules');
     assert.equal(await isDisabled(nextButton(page)), true, 'Next waits for the checks');
     assert.match(await page.locator('#next-reason').textContent(), /still loading/);
+    // Back works meanwhile, and the name is kept.
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await atStep(page, 'Name your application');
+    await nextButton(page).click();
+    await atStep(page, 'Redirect URLs');
 
     release();
     await loading.waitFor({ state: 'detached' });
+    await atStep(page, 'Redirect URLs');
+    await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb#x');
     await until(() => firstUrlRules(page), (r) => r.includes('RU-FRAGMENT'), { what: 'RU-FRAGMENT shown once the rules are in' });
     assert.equal(await isDisabled(nextButton(page)), true, 'an error holds Next');
     await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb');
@@ -155,8 +163,30 @@ test('when the URL rules cannot be fetched the URL step says so, and "Try again"
     await page.unrouteAll();
     await alert.getByRole('button', { name: 'Try again' }).click();
     await alert.waitFor({ state: 'detached' });
+    await atStep(page, 'Redirect URLs');
     await page.getByLabel('Redirect URL 1', { exact: true }).fill('https://app.example.com/cb#x');
     await until(() => firstUrlRules(page), (r) => r.includes('RU-FRAGMENT'), { what: 'RU-FRAGMENT after Try again' });
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the success page opened by its address waits for its module, then shows the app', async () => {
+  const { context, page, cookie } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E created'), redirect_urls: ['https://app.example.com/cb'] });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route((url) => rulesModule(url.href), async (route) => { await held; await route.continue(); });
+    await page.goto(`${BASE}/#/apps/${app.id}/created`);
+    const loading = page.locator('#rules-loading');
+    await loading.waitFor();
+    assert.equal(await loading.textContent(), 'Loading…');
+    release();
+    await page.getByRole('heading', { level: 1, name: 'Your app is registered' }).waitFor();
+    await until(() => page.locator('#client-id').textContent(), (t) => t === app.client_ids.sod, { what: 'the client ID' });
+    assert.equal(await loading.count(), 0);
     noPageErrors(page);
   } finally {
     await context.close();

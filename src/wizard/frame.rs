@@ -4,7 +4,7 @@ use super::W;
 use crate::confirm::Confirm;
 use crate::draft::{steps_for, Step};
 use crate::routes::Route;
-use crate::rules::{self, Load};
+use crate::rules::RulesStatus;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -88,7 +88,12 @@ pub(super) fn StepFrame(
                 {title}
             </h2>
             {children()}
-            {(step > Step::Name).then(|| view! { <RulesStatus /> })}
+            {(step > Step::Name).then(|| view! {
+                <RulesStatus
+                    loading="Loading the checks for this step…"
+                    failed="The checks for this step could not be loaded. Check your connection, then try again."
+                />
+            })}
             <footer class="step-nav">
                 {back.map(|b| view! {
                     <button type="button" id="back" on:click=move |_| ctx.navigate(Route::Wizard(b))>
@@ -131,29 +136,5 @@ pub(super) fn StepFrame(
                 <p id="next-reason" class="reason" aria-live="polite">{reason}</p>
             </footer>
         </section>
-    }
-}
-
-/// Until the URL rules are there (release build, first moments; see [`crate::rules`]): that this
-/// step's checks are loading, or that they could not be loaded, with Try again.
-#[component]
-fn RulesStatus() -> impl IntoView {
-    move || {
-        match rules::state() {
-        Load::Ready => None,
-        Load::Loading => Some(
-            view! { <p class="loading" role="status" id="rules-loading">"Loading the checks for this step…"</p> }
-                .into_any(),
-        ),
-        Load::Failed => Some(
-            view! {
-                <div class="alert error" role="alert" id="rules-unavailable">
-                    <p>"The checks for this step could not be loaded. Check your connection, then try again."</p>
-                    <button type="button" on:click=|_| rules::load()>"Try again"</button>
-                </div>
-            }
-            .into_any(),
-        ),
-    }
     }
 }

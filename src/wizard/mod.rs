@@ -11,12 +11,13 @@ mod urls;
 
 use crate::draft::{first_open_step, step_ok, steps_for, Draft, Step};
 use crate::routes::Route;
+use crate::rules::{self, Screen};
 use crate::state::{use_ctx, Ctx};
 use crate::ui::{self, debounced};
-use crate::{api, embed, rules};
+use crate::{api, embed};
 use appreg_core::{check_name, name_taken_finding, Check, Finding, Rule, Template, Validated};
 use contact::ContactStep;
-use frame::Stepper;
+use frame::{StepFrame, Stepper};
 use leptos::prelude::*;
 use name::NameStep;
 use review::ReviewStep;
@@ -25,7 +26,7 @@ use urls::UrlsStep;
 
 /// What every step reads: the core's verdict on the draft and the server's NAME-TAKEN answer.
 #[derive(Clone, Copy)]
-struct W {
+pub(crate) struct W {
     ctx: Ctx,
     draft: ReadSignal<Draft>,
     template: Memo<Option<Template>>,
@@ -270,10 +271,29 @@ pub fn Wizard() -> impl IntoView {
             {move || match step.get() {
                 Step::Template => view! { <TemplateStep w=w /> }.into_any(),
                 Step::Name => view! { <NameStep w=w /> }.into_any(),
-                Step::Urls => view! { <UrlsStep w=w /> }.into_any(),
-                Step::Contact => view! { <ContactStep w=w /> }.into_any(),
-                Step::Review => view! { <ReviewStep w=w /> }.into_any(),
+                s => view! { <LaterStep w=w step=s /> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// A step after Name: drawn by the rules' module ([`rules::screen`]); until it is there, the step's
+/// frame says it is loading (Back and Cancel work, Next waits).
+#[component]
+fn LaterStep(w: W, step: Step) -> impl IntoView {
+    move || {
+        rules::screen(Screen::Step(step, w)).unwrap_or_else(|| {
+            let title = step.title(w.template.get_untracked());
+            view! { <StepFrame w=w step=step title=title>""</StepFrame> }.into_any()
+        })
+    }
+}
+
+/// The steps after Name (see [`LaterStep`]).
+pub(crate) fn later_step(step: Step, w: W) -> AnyView {
+    match step {
+        Step::Urls => view! { <UrlsStep w=w /> }.into_any(),
+        Step::Contact => view! { <ContactStep w=w /> }.into_any(),
+        _ => view! { <ReviewStep w=w /> }.into_any(),
     }
 }
