@@ -1,13 +1,14 @@
 //! The core's URL rules (redirect URLs, endpoints, CORS origins, the redirect matcher, and the whole
-//! registration, which includes them), behind one call.
+//! registration, which includes them) behind one call, [`judge`], and the screens that need them (the
+//! wizard's steps after Name, the success page) behind another, [`draw`].
 //!
-//! They need `url` with its IDNA tables and `regex-lite`, which the first screens (sign-in, the
-//! partner page, the wizard's template and name steps) do not. In the release build [`judge`] is a
-//! split point, so that code is a wasm module of its own: [`load`] fetches it once the app is on
-//! screen, while the user picks a template and types a name. Until it is there [`state`] is
-//! [`Load::Loading`], every question here answers `None`, and the wizard says the checks are loading
-//! instead of judging. The verdicts are the core's own: the browser runs the same code as the server.
-//! In every other build (tests, clippy, `trunk serve`) it is a plain call and always [`Load::Ready`].
+//! The rules need `url` with its IDNA tables and `regex-lite`, which the first screens (sign-in, the
+//! partner page, the wizard's template and name steps) do not. In the release build both calls are
+//! split points of one wasm module, `rules`: [`load`] fetches it once the app is on screen, while the
+//! user picks a template and types a name. Until it is there [`state`] is [`Load::Loading`], every
+//! question here answers `None`, and the screens that wait say so ([`RulesStatus`]). The verdicts are
+//! the core's own: the browser runs the same code as the server. In every other build (tests, clippy,
+//! `trunk serve`) both are plain calls and the state is always [`Load::Ready`].
 
 use crate::draft::Step;
 use crate::pages::NotLoaded;
@@ -46,8 +47,8 @@ pub enum Answer {
     Match(MatchOutcome),
 }
 
-/// The split point: with `--cfg appreg_split` everything only this reaches (the URL parser, IDNA,
-/// the regex engine, the redirect, endpoint and CORS rules) is moved to a module of its own.
+/// A split point: with `--cfg appreg_split` everything only this and [`draw`] reach (the URL parser,
+/// IDNA, the regex engine, the redirect, endpoint and CORS rules) is moved to the module `rules`.
 #[cfg_attr(
     appreg_split,
     leptos::wasm_split::wasm_split(
