@@ -22,9 +22,7 @@ fn out<T: serde::Serialize>(v: &T) -> String {
 
 #[wasm_bindgen(js_name = validateRedirectUrls)]
 pub fn validate_redirect_urls(template: &str, urls_json: &str) -> Result<String, JsError> {
-    let t = template
-        .parse::<Template>()
-        .map_err(|e| JsError::new(&e))?;
+    let t = template.parse::<Template>().map_err(|e| JsError::new(&e))?;
     Ok(out(&check_redirect_list(&list(urls_json)?, t)))
 }
 
