@@ -41,6 +41,13 @@ test('the wizard works without the on-demand module; the console fetches it once
   try {
     const fetched = [];
     page.on('request', (r) => { if (onDemand(r.url())) fetched.push(r.url()); });
+    // What the page asked for in vain (the browser's own requests, such as /favicon.ico, only show
+    // in the console).
+    const missing = [];
+    page.on('response', (r) => { if (r.status() === 404) missing.push(new URL(r.url()).pathname); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Failed to load resource/.test(m.text())) missing.push(new URL(m.location().url).pathname);
+    });
     await page.goto(`${BASE}/#/new/template`);
     await atStep(page, 'Choose a template and app type');
     await templateRadio(page, 'web').check();
@@ -49,6 +56,7 @@ test('the wizard works without the on-demand module; the console fetches it once
     await page.goto(`${BASE}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     assert.deepEqual(fetched.filter(laterModule), [], 'the wizard and the partner page do not download the later pages');
+    assert.deepEqual(missing, [], 'a first visit asks for nothing the server does not have (no /favicon.ico)');
     // The URL rules arrive by themselves, once: their module and the chunk they share with the console.
     await until(() => fetched.length, (n) => n === 2, { what: 'the rules module and its chunk' });
     assert.deepEqual(names(fetched).map((n) => n.replace(/_[0-9]+$/, '_N')), ['/chunk_N', '/split_rules']);
