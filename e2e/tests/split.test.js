@@ -7,7 +7,7 @@
 // URL step says it is loading until they do, and offers "Try again" if they cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launch, contextAs, apiCreateApp, uniq, templateRadio, nextButton, atStep, isDisabled, until, noPageErrors, BASE, ROOT } from '../lib.js';
 
@@ -25,6 +25,15 @@ test('the release build has an on-demand module, and its loader is preloaded wit
   const files = readdirSync(path.join(ROOT, 'dist'));
   assert.ok(files.some((f) => /^split_later-[0-9a-f]{16}\.wasm$/.test(f)), `no split_later module in dist/: ${files}`);
   assert.ok(files.some((f) => /^split_rules-[0-9a-f]{16}\.wasm$/.test(f)), `no split_rules module in dist/: ${files}`);
+  // The URL parser's IDNA and the regex engine are not in the main module (a direct call into the URL
+  // rules from a first screen would pull them back): their messages are in an on-demand module only.
+  const text = (f) => readFileSync(path.join(ROOT, 'dist', f)).toString('latin1');
+  const main = files.find((f) => /^appreg-web-[0-9a-f]+_bg\.wasm$/.test(f));
+  const onDemandFiles = files.filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
+  for (const marker of ['found unclosed character class', 'PUNYCODE_ENCODE_MAX_INPUT_LENGTH']) {
+    assert.ok(!text(main).includes(marker), `the main module has "${marker}"`);
+    assert.ok(onDemandFiles.some((f) => text(f).includes(marker)), `no on-demand module has "${marker}"`);
+  }
   const html = await (await fetch(`${BASE}/`)).text();
   assert.match(html, /<link rel="modulepreload" href="\/__wasm_split\.js"/);
   assert.doesNotMatch(html, /split_later/, 'the page does not name the on-demand module');
