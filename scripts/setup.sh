@@ -86,9 +86,9 @@ else
   log "aiosmtpd $AIOSMTPD_VERSION present"
 fi
 
-# --- npm packages for the end-to-end suite ---------------------------------
+# --- npm packages: the end-to-end suite, and esbuild (make web minifies the glue and the CSS) ---
 if [ -f e2e/package.json ]; then
-  if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/typescript ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then
+  if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/typescript ] || [ ! -x e2e/node_modules/.bin/esbuild ] || [ e2e/package.json -nt e2e/node_modules/.installed ]; then
     log "installing e2e npm packages"
     (cd e2e && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
   else

@@ -6,10 +6,10 @@
 //! against a fake server.
 
 use appreg_core::api::{
-    Application, ApplicationPage, ApplicationPatch, Certificate, CreateApplication, Me,
-    NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret, NewSecretRequest,
-    Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn, StartCoding,
-    UserSummary,
+    Application, ApplicationPatch, ApplicationRow, ApplicationRowPage, Certificate,
+    CreateApplication, Me, NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret,
+    NewSecretRequest, Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn,
+    StartCoding, UserSummary,
 };
 use appreg_core::notifications::{
     NotificationKind, NotificationPrefs, SetNotificationPref, SetNotificationPrefs,
@@ -307,7 +307,7 @@ pub async fn applications(
     partner: &str,
     q: &AppQuery,
     cursor: Option<&str>,
-) -> Result<ApplicationPage, ApiError> {
+) -> Result<ApplicationRowPage, ApiError> {
     let mut path = format!("/partners/{}/applications?limit=50", enc(partner));
     let params = [
         ("query", q.query.trim()),
@@ -395,7 +395,7 @@ pub async fn delete_application(app: &str, etag: &str) -> Result<(), ApiError> {
 }
 
 /// `POST /api/v1/applications/{app}/restore` (the partner's administrators, within 30 days).
-pub async fn restore_application(app: &str) -> Result<Application, ApiError> {
+pub async fn restore_application(app: &str) -> Result<ApplicationRow, ApiError> {
     let path = format!("/applications/{}/restore", enc(app));
     decode(&request("POST", path, vec![], None).await?)
 }

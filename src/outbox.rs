@@ -2,7 +2,7 @@
 //! with its idempotency key.
 
 use crate::api::ApiError;
-use crate::store::{read, remove, write};
+use crate::store::{has, read, remove, write};
 use appreg_core::api::{Application, CreateApplication};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
@@ -16,6 +16,16 @@ pub struct Queued {
     pub partner: String,
     pub key: String,
     pub body: CreateApplication,
+}
+
+/// Whether requests are waiting (without reading them: the queue's code is not in the main module).
+pub fn queued() -> bool {
+    has(QUEUE_KEY)
+}
+
+/// Forgets what is stored as the queue.
+pub fn clear() {
+    remove(QUEUE_KEY);
 }
 
 pub fn load_queue() -> Vec<Queued> {

@@ -12,6 +12,7 @@
 
 use crate::draft::Step;
 use crate::pages::NotLoaded;
+use crate::state::Ctx;
 use crate::wizard::W;
 use appreg_core::api::CreateApplication;
 use appreg_core::{
@@ -37,6 +38,8 @@ pub enum Ask {
     CorsOrigin(String),
     CorsList(Vec<String>),
     Match(Vec<String>, String),
+    /// Send the offline queue ([`send_queue`]).
+    SendQueue(Ctx),
 }
 
 /// The rules' answer to an [`Ask`] of the same name.
@@ -45,6 +48,8 @@ pub enum Answer {
     Checks(Vec<Check>),
     Check(Check),
     Match(MatchOutcome),
+    /// The queue is being sent.
+    Sending,
 }
 
 /// A split point: with `--cfg appreg_split` everything only this and [`draw`] reach (the URL parser,
@@ -66,6 +71,10 @@ fn judge(ask: Ask) -> Result<Answer, NotLoaded> {
         Ask::CorsOrigin(origin) => Answer::Check(check_cors_origin(&origin)),
         Ask::CorsList(origins) => Answer::Checks(check_cors_list(&origins)),
         Ask::Match(registered, uri) => Answer::Match(match_redirect(&registered, &uri)),
+        Ask::SendQueue(ctx) => {
+            ctx.send_queue();
+            Answer::Sending
+        }
     })
 }
 
@@ -199,6 +208,19 @@ fn ask(q: Ask) -> Option<Answer> {
     return now(judge(q));
     #[cfg(not(appreg_split))]
     judge(q).ok()
+}
+
+/// Sends the offline queue of "Create Application" requests. Its code (reading the queue, sending,
+/// handling the answers) is in this module, not the first download: a first visit rarely has a
+/// queue. The module is fetched for it if it is not there yet; if it cannot be, the queue waits for
+/// the next reason to send it (back online, the service worker, "Try again now").
+pub(crate) fn send_queue(ctx: Ctx) {
+    #[cfg(appreg_split)]
+    leptos::task::spawn_local(async move {
+        let _ = judge(Ask::SendQueue(ctx)).await;
+    });
+    #[cfg(not(appreg_split))]
+    let _ = judge(Ask::SendQueue(ctx));
 }
 
 /// The core's verdict on a whole registration.

@@ -5,7 +5,7 @@ use crate::api::{self, ApiError};
 use crate::draft::{self, Draft, Step};
 use crate::outbox::{self, Sent};
 use crate::routes::{self, Route};
-use crate::{embed, store, sw, ui};
+use crate::{embed, rules, store, sw, ui};
 use appreg_core::api::{Application, CreateApplication, Me, PartnerMembership};
 use leptos::prelude::*;
 
@@ -148,10 +148,10 @@ impl Ctx {
             draft: RwSignal::new(Draft::new("", "")),
             resume: RwSignal::new(store::load_draft()),
             created: RwSignal::new(None),
-            status: RwSignal::new(if outbox::load_queue().is_empty() {
-                CreateStatus::Idle
-            } else {
+            status: RwSignal::new(if outbox::queued() {
                 CreateStatus::Queued
+            } else {
+                CreateStatus::Idle
             }),
             online: RwSignal::new(outbox::online()),
             guard: RwSignal::new(false),
@@ -379,9 +379,23 @@ impl Ctx {
         }
     }
 
-    /// Sends the queued "Create Application" requests (once each) and handles the answers.
+    /// Sends the queued "Create Application" requests (once each) and handles the answers. The code
+    /// that does it is in the rules' module ([`rules::send_queue`]): a first visit rarely has a queue,
+    /// so it does not download it.
     pub fn flush_queue(self) {
+        if outbox::queued() {
+            rules::send_queue(self);
+        }
+    }
+
+    /// [`Ctx::flush_queue`], once the rules' module is there.
+    pub(crate) fn send_queue(self) {
         if outbox::load_queue().is_empty() {
+            // What was stored is not a queue (or was sent by another tab): nothing is waiting.
+            outbox::clear();
+            if self.status.get_untracked() == CreateStatus::Queued {
+                self.status.set(CreateStatus::Idle);
+            }
             return;
         }
         self.status.set(CreateStatus::Sending);

@@ -15,6 +15,10 @@ pub(crate) fn read<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
     serde_json::from_str(&s).ok()
 }
 
+pub(crate) fn has(key: &str) -> bool {
+    storage().is_some_and(|st| st.get_item(key).ok().flatten().is_some())
+}
+
 pub(crate) fn write<T: Serialize>(key: &str, value: &T) {
     if let (Some(st), Ok(s)) = (storage(), serde_json::to_string(value)) {
         let _ = st.set_item(key, &s);

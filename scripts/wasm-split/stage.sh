@@ -33,5 +33,30 @@ for f in "$src"/*.wasm; do
   cp "$f" "$stage/$name-$hash.wasm"
   sed -i "s#\"./$name.wasm\"#\"./$name-$hash.wasm\"#" "$stage/__wasm_split.js"
 done
-# Fetch the loader with the glue, not after it: the glue imports it statically.
-sed -i 's#</head>#  <link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n  </head>#' "$stage/index.html"
+# Fetch the loader with the glue, and before the main wasm: the glue imports it statically, so the glue
+# (and with it `init`, which compiles the wasm while it streams in) cannot start before the loader is
+# there. Asked for after the wasm, on a slow link it arrived after it, and the wasm was compiled only
+# once it was all there (about 20 ms later on the slow profile of `make bench-web`).
+grep -q '<script type="module">' "$stage/index.html" || {
+  echo "wasm-split/stage.sh: Trunk's inline module script was not found in index.html (a new Trunk?): see this script" >&2
+  exit 1
+}
+sed -i '0,/<script type="module">/s##<link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n<script type="module">#' "$stage/index.html"
+
+# Minify the glue and the CSS (Trunk's own minifier fails on the glue; see Trunk.toml) with esbuild,
+# installed with the e2e packages by scripts/setup.sh, and give index.html their new SRI hashes.
+esbuild="$root/e2e/node_modules/.bin/esbuild"
+[ -x "$esbuild" ] || {
+  echo "wasm-split/stage.sh: $esbuild is missing: run scripts/setup.sh (make setup)" >&2
+  exit 1
+}
+for f in "$glue" $(cd "$stage" && ls main-*.css); do
+  "$esbuild" "$stage/$f" --minify --log-level=error --outfile="$stage/$f.min"
+  mv "$stage/$f.min" "$stage/$f"
+  sri="sha384-$(openssl dgst -sha384 -binary "$stage/$f" | base64 -w0)"
+  grep -q "href=\"/$f\"[^>]*integrity=\"sha384-" "$stage/index.html" || {
+    echo "wasm-split/stage.sh: index.html has no integrity for /$f (a new Trunk?): see this script" >&2
+    exit 1
+  }
+  sed -i "s#\(href=\"/$f\"[^>]*integrity=\"\)sha384-[A-Za-z0-9+/=]*#\1$sri#" "$stage/index.html"
+done

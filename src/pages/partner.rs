@@ -7,12 +7,12 @@ use crate::routes::{Route, Section};
 use crate::state::use_ctx;
 use crate::time::{ExpiryBadge, Time};
 use crate::ui::{self, debounced, focus_on_mount, loaded, Shape};
-use appreg_core::api::{AppStatus, Application, ApplicationPage, Role};
+use appreg_core::api::{AppStatus, ApplicationRow, ApplicationRowPage, Role};
 use appreg_core::Template;
 use leptos::html;
 use leptos::prelude::*;
 
-fn env_states(app: &Application) -> String {
+fn env_states(app: &ApplicationRow) -> String {
     let e = &app.environments;
     format!(
         "SOD: {} · Stage: {} · Production: {}",
@@ -23,7 +23,7 @@ fn env_states(app: &Application) -> String {
 }
 
 /// The badges of an app: deactivated, and its keys' expiry.
-fn badges(a: &Application) -> impl IntoView {
+fn badges(a: &ApplicationRow) -> impl IntoView {
     view! {
         {(a.status == AppStatus::Deactivated).then(|| view! { <span class="badge muted-badge">"Deactivated"</span> })}
         {a.keys_expire_at.clone().map(|iso| view! { <ExpiryBadge iso=iso /> })}
@@ -66,7 +66,7 @@ pub fn PartnerPage() -> impl IntoView {
         }
     });
     // Later pages, appended by "Show more"; a new first page starts over.
-    let more = RwSignal::new(Vec::<Application>::new());
+    let more = RwSignal::new(Vec::<ApplicationRow>::new());
     let cursor = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let next = first.with(|p| {
@@ -84,7 +84,7 @@ pub fn PartnerPage() -> impl IntoView {
             cursor.get_untracked(),
         );
         async move {
-            let page: ApplicationPage = api::applications(&p, &q, c.as_deref()).await?;
+            let page: ApplicationRowPage = api::applications(&p, &q, c.as_deref()).await?;
             // The search or a filter changed meanwhile: this page belongs to a list no longer shown.
             if query.get_untracked() != q {
                 return Ok(());
@@ -203,7 +203,7 @@ pub fn PartnerPage() -> impl IntoView {
     }
 }
 
-fn items_len(first: ui::Read<Result<ApplicationPage, ApiError>>) -> usize {
+fn items_len(first: ui::Read<Result<ApplicationRowPage, ApiError>>) -> usize {
     first.with(|p| {
         p.as_ref()
             .and_then(|r| r.as_ref().ok())
@@ -229,7 +229,7 @@ fn DeletedApps() -> impl IntoView {
                     };
                     api::applications(&p, &q, None).await
                 }
-                _ => Ok(ApplicationPage {
+                _ => Ok(ApplicationRowPage {
                     items: Vec::new(),
                     next_cursor: None,
                 }),

@@ -222,6 +222,33 @@ pub struct Application {
     pub keys_expire_at: Option<String>,
 }
 
+/// What a list of apps shows of each: the fields of an [`Application`] that the partner page reads.
+/// It is read from an `Application`'s JSON (the other fields are skipped), so that a client listing
+/// apps carries no decoder for the fields it does not show; the SPA's first download is smaller.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub name: String,
+    pub template: Template,
+    pub app_type: AppType,
+    pub environments: Environments,
+    #[serde(default)]
+    pub status: AppStatus,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    #[serde(default)]
+    pub restorable_until: Option<String>,
+    #[serde(default)]
+    pub keys_expire_at: Option<String>,
+}
+
+/// An [`ApplicationPage`] read as [`ApplicationRow`]s.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ApplicationRowPage {
+    pub items: Vec<ApplicationRow>,
+    pub next_cursor: Option<String>,
+}
+
 /// Whether an app is in use, deactivated or deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
