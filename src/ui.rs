@@ -357,8 +357,16 @@ fn write_erased(run: BoxAction) -> Action<Erased, Erased> {
 pub fn focus_on_mount(node: NodeRef<html::H1>) {
     Effect::new(move |_| {
         if let Some(h) = node.get() {
-            let _ = h.focus();
+            focus_at_next_frame(h.into());
         }
+    });
+}
+
+/// Focuses `el` at the next frame rather than at once: a focus during a render makes the browser
+/// style and lay out a page that is still being built (and again once it is).
+pub fn focus_at_next_frame(el: web_sys::HtmlElement) {
+    request_animation_frame(move || {
+        let _ = el.focus();
     });
 }
 

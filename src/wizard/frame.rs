@@ -73,7 +73,7 @@ pub(super) fn StepFrame(
     let heading = NodeRef::<html::H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            let _ = h.focus();
+            crate::ui::focus_at_next_frame(h.into());
         }
     });
     let ctx = w.ctx;
