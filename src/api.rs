@@ -7,9 +7,9 @@
 
 use appreg_core::api::{
     Application, ApplicationPatch, ApplicationRow, ApplicationRowPage, Certificate,
-    CreateApplication, Me, NameAvailability, NewCertificateRequest, NewPublishRequest, NewSecret,
-    NewSecretRequest, Problem, PublishRequest, RejectRequest, SecretInfo, SessionInfo, SignIn,
-    StartCoding, UserSummary,
+    CreateApplication, FieldError, Me, NameAnswer, NewCertificateRequest, NewPublishRequest,
+    NewSecret, NewSecretRequest, Problem, ProblemHead, PublishRequest, RejectRequest, SecretInfo,
+    SessionInfo, SignIn, StartCoding, UserSummary,
 };
 use appreg_core::notifications::{
     NotificationKind, NotificationPrefs, SetNotificationPref, SetNotificationPrefs,
@@ -100,9 +100,12 @@ pub fn set_base(base: &str) {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
     Network(String),
+    /// `problem` is what every page shows of the problem+json body; `body` keeps the rest, for the
+    /// forms that show its field errors ([`ApiError::field_errors`]).
     Http {
         status: u16,
-        problem: Option<Problem>,
+        problem: Option<ProblemHead>,
+        body: String,
     },
     Decode(String),
 }
@@ -117,10 +120,27 @@ impl ApiError {
             _ => None,
         }
     }
-    pub fn problem(&self) -> Option<&Problem> {
+    /// An HTTP error from its status and body.
+    pub fn http(status: u16, body: String) -> ApiError {
+        ApiError::Http {
+            status,
+            problem: serde_json::from_str(&body).ok(),
+            body,
+        }
+    }
+    pub fn problem(&self) -> Option<&ProblemHead> {
         match self {
             ApiError::Http { problem, .. } => problem.as_ref(),
             _ => None,
+        }
+    }
+    /// The field errors of the problem+json body, read when asked for.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Http { body, .. } => serde_json::from_str::<Problem>(body)
+                .map(|p| p.errors)
+                .unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
     /// A sentence for the user.
@@ -242,10 +262,7 @@ async fn request(
     })
     .await?;
     if resp.status >= 400 {
-        return Err(ApiError::Http {
-            status: resp.status,
-            problem: serde_json::from_str(&resp.body).ok(),
-        });
+        return Err(ApiError::http(resp.status, resp.body));
     }
     Ok(resp)
 }
@@ -323,7 +340,7 @@ pub async fn applications(
 }
 
 /// `GET /api/v1/partners/{partner}/applications/name-available?name=`
-pub async fn name_available(partner: &str, name: &str) -> Result<NameAvailability, ApiError> {
+pub async fn name_available(partner: &str, name: &str) -> Result<NameAnswer, ApiError> {
     let path = format!(
         "/partners/{}/applications/name-available?name={}",
         enc(partner),
@@ -632,10 +649,7 @@ async fn multipart<T: DeserializeOwned>(
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if status >= 400 {
-        return Err(ApiError::Http {
-            status,
-            problem: serde_json::from_str(&body).ok(),
-        });
+        return Err(ApiError::http(status, body));
     }
     serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -52,6 +52,7 @@ pub fn PartnerPage() -> impl IntoView {
                 return Err(ApiError::Http {
                     status: 404,
                     problem: None,
+                    body: String::new(),
                 });
             };
             // Answers can arrive out of order: whichever read finishes last answers for the

@@ -15,7 +15,7 @@ use crate::rules::{self, Screen};
 use crate::state::{use_ctx, Ctx};
 use crate::ui::{self, debounced};
 use crate::{api, embed};
-use appreg_core::{check_name, name_taken_finding, Check, Finding, Rule, Template, Validated};
+use appreg_core::{check_name, name_taken_finding, Check, Finding, Template, Validated};
 use contact::ContactStep;
 use frame::{StepFrame, Stepper};
 use leptos::prelude::*;
@@ -175,13 +175,7 @@ pub fn Wizard() -> impl IntoView {
         let name = current()?;
         let (asked, res) = answer.get().flatten()?;
         let a = res.filter(|_| asked == name)?;
-        (!a.available).then(|| {
-            a.check
-                .findings
-                .into_iter()
-                .find(|f| f.rule == Rule::NameTaken)
-                .unwrap_or_else(|| name_taken_finding(&name))
-        })
+        (!a.available).then(|| a.taken().unwrap_or_else(|| name_taken_finding(&name)))
     });
     let availability = Memo::new(move |_| {
         let name = current()?;

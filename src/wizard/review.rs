@@ -92,7 +92,7 @@ pub(super) fn ReviewStep(w: W) -> impl IntoView {
                             </p>
                         }.into_any(),
                         CreateStatus::Failed(e) => {
-                            let errors = e.problem().map(|p| p.errors.clone()).unwrap_or_default();
+                            let errors = e.field_errors();
                             view! {
                                 <div class="alert error" role="alert">
                                     <p>{e.message()}</p>

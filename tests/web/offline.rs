@@ -145,6 +145,7 @@ async fn the_queue_sends_each_request_once_and_keeps_it_on_network_errors() {
                     Err(ApiError::Http {
                         status: 422,
                         problem: None,
+                        body: String::new(),
                     })
                 } else {
                     Ok(application("x", &q.body))

@@ -527,6 +527,43 @@ pub struct NameAvailability {
     pub check: Check,
 }
 
+/// What the wizard reads of a [`NameAvailability`]: whether the name is free, and the messages of the
+/// server's findings by rule ID (NAME-TAKEN names the app that has the name). It is read from the same
+/// JSON, without decoding the whole check, whose other findings the browser's own `check_name`
+/// already gives.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct NameAnswer {
+    pub available: bool,
+    pub check: NameAnswerCheck,
+}
+
+/// The findings of a [`NameAnswer`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct NameAnswerCheck {
+    pub findings: Vec<FindingText>,
+}
+
+/// A finding read as its rule ID and message.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct FindingText {
+    pub rule: String,
+    pub message: String,
+}
+
+impl NameAnswer {
+    /// The server's NAME-TAKEN finding, when the name is taken and it gave one.
+    pub fn taken(&self) -> Option<crate::Finding> {
+        if self.available {
+            return None;
+        }
+        self.check
+            .findings
+            .iter()
+            .find(|f| f.rule == crate::Rule::NameTaken.id())
+            .map(|f| crate::Finding::error(crate::Rule::NameTaken, f.message.clone()))
+    }
+}
+
 /// The kind of value `POST /api/v1/check` and `appreg check` validate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -587,6 +624,16 @@ pub struct FieldError {
     pub rule: Rule,
     pub severity: Severity,
     pub message: String,
+}
+
+/// What every page reads of a [`Problem`]: its title and detail (the sentence for the user). The field
+/// errors, which only the forms that show them need, are read from the same body when asked for
+/// ([`Problem`] itself), so the first download carries no decoder for them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ProblemHead {
+    pub title: String,
+    #[serde(default)]
+    pub detail: String,
 }
 
 /// RFC 9457 problem details: every 4xx/5xx body.

@@ -1,12 +1,17 @@
-//! The partner page's list reads apps as `ApplicationRow`s: from the JSON of a whole `Application`
-//! (what the server sends), every field a row shows comes through, and the fields it does not show
-//! are skipped, not refused.
+//! What the SPA reads of the API's answers with types of its own, smaller to decode than the whole
+//! answer: from the JSON the server sends (the whole type, serialized), every field the SPA shows comes
+//! through, and the fields it does not read are skipped, not refused.
+//! - the partner page's list reads apps as `ApplicationRow`s;
+//! - the wizard reads `name-available` as a `NameAnswer`;
+//! - every page reads an error's problem+json as a `ProblemHead` (the field errors are read, as the
+//!   whole `Problem`, only by the form that shows them).
 
 use appreg_core::api::{
     AppStatus, Application, ApplicationPage, ApplicationRowPage, ClientIds, Endpoint, Endpoints,
-    EnvState, Environments, ErrorEmails,
+    EnvState, Environments, ErrorEmails, FieldError, NameAnswer, NameAvailability, Problem,
+    ProblemHead,
 };
-use appreg_core::{AppType, Capability, Template};
+use appreg_core::{check_name, name_taken_finding, AppType, Capability, Rule, Severity, Template};
 
 fn app(id: &str, status: AppStatus, expires: Option<&str>) -> Application {
     Application {
@@ -89,4 +94,73 @@ fn a_row_without_the_optional_fields_is_an_active_app_with_none_of_them() {
     // A row needs what it shows: without the environments it is refused, as an Application is.
     let without = r#"{"id":"a1","name":"N","template":"web","app_type":"standard"}"#;
     assert!(serde_json::from_str::<appreg_core::api::ApplicationRow>(without).is_err());
+}
+
+#[test]
+fn a_taken_name_reads_as_the_servers_name_taken_finding_and_a_free_one_as_none() {
+    // As the server answers: the name's own check, plus NAME-TAKEN naming the app that has it.
+    let mut check = check_name("my app");
+    check.push(name_taken_finding("My App"));
+    let taken = NameAvailability {
+        available: false,
+        check,
+    };
+    let answer: NameAnswer = serde_json::from_str(&serde_json::to_string(&taken).unwrap()).unwrap();
+    assert!(!answer.available);
+    let finding = answer.taken().expect("the server's NAME-TAKEN finding");
+    assert_eq!(finding, name_taken_finding("My App"));
+    assert_eq!(finding.rule, Rule::NameTaken);
+    assert_eq!(finding.severity, Severity::Error);
+    assert!(
+        finding.message.contains("\"My App\""),
+        "{}",
+        finding.message
+    );
+
+    let free = NameAvailability {
+        available: true,
+        check: check_name("Another app"),
+    };
+    let answer: NameAnswer = serde_json::from_str(&serde_json::to_string(&free).unwrap()).unwrap();
+    assert!(answer.available);
+    assert_eq!(answer.taken(), None);
+
+    // Not available for a reason of its own (the name breaks a rule): no NAME-TAKEN to show.
+    let invalid = NameAvailability {
+        available: false,
+        check: check_name("bad/name"),
+    };
+    let answer: NameAnswer =
+        serde_json::from_str(&serde_json::to_string(&invalid).unwrap()).unwrap();
+    assert_eq!(answer.taken(), None);
+}
+
+#[test]
+fn a_problem_reads_as_its_title_and_detail_and_its_field_errors_stay_in_the_body() {
+    let problem = Problem {
+        type_: "https://appreg.example/problems/validation".into(),
+        title: "The registration has errors.".into(),
+        status: 422,
+        detail: "Fix the fields below.".into(),
+        errors: vec![FieldError {
+            field: "redirect_urls[0]".parse().unwrap(),
+            rule: Rule::RuFragment,
+            severity: Severity::Error,
+            message: "Remove the fragment.".into(),
+        }],
+    };
+    let body = serde_json::to_string(&problem).unwrap();
+    let head: ProblemHead = serde_json::from_str(&body).unwrap();
+    assert_eq!(head.title, problem.title);
+    assert_eq!(head.detail, problem.detail);
+    // The same body still gives the whole problem, field errors included.
+    let whole: Problem = serde_json::from_str(&body).unwrap();
+    assert_eq!(whole, problem);
+    // A problem without a detail reads with an empty one.
+    let bare: ProblemHead =
+        serde_json::from_str(r#"{"type":"about:blank","title":"Not found","status":404}"#).unwrap();
+    assert_eq!(
+        (bare.title.as_str(), bare.detail.as_str()),
+        ("Not found", "")
+    );
 }
