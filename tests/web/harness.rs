@@ -23,6 +23,17 @@ pub(crate) async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// Resolves at the next animation frame (when the app moves focus: see `ui::focus_at_next_frame`).
+pub(crate) async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 thread_local! {
     /// The app of a test that failed (a wasm panic does not unwind, so its `Mounted` is never dropped).
     static LIVE: RefCell<Option<(Owner, Element)>> = const { RefCell::new(None) };
@@ -125,6 +136,8 @@ impl Mounted {
     pub(crate) async fn heading(&self, title: &str) {
         self.wait_text("#step-title", title).await;
         settle().await;
+        // The heading is focused at the frame after it is drawn.
+        next_frame().await;
         let active = document().active_element().map(|e| e.id());
         assert_eq!(
             active.as_deref(),
