@@ -99,7 +99,19 @@ impl Build {
         let paths = build_paths(html);
         let first = |suffix: &str| paths.iter().find(|p| p.ends_with(suffix)).cloned();
         let wasm = first("_bg.wasm");
-        let js = first(".js");
+        // The glue is the wasm's own (`X_bg.wasm`, `X.js`); a split build's loader, which index.html
+        // asks for first, is not it.
+        let js = wasm
+            .as_deref()
+            .and_then(|w| w.strip_suffix("_bg.wasm"))
+            .map(|stem| format!("{stem}.js"))
+            .filter(|js| paths.contains(js))
+            .or_else(|| {
+                paths
+                    .iter()
+                    .find(|p| p.ends_with(".js") && !p.ends_with("/__wasm_split.js"))
+                    .cloned()
+            });
         let css = first(".css");
         let mut files = vec!["/".to_string()];
         files.extend(paths.iter().cloned());
@@ -272,9 +284,10 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 
     #[test]
     fn a_split_builds_on_demand_modules_belong_to_it() {
+        // As scripts/wasm-split/stage.sh leaves it: the loader asked for before the glue and the wasm.
         let index = INDEX.replace(
-            "</head>",
-            "<link rel=\"modulepreload\" href=\"/__wasm_split.js\" crossorigin=\"anonymous\" /></head>",
+            "<script type=\"module\">",
+            "<link rel=\"modulepreload\" href=\"/__wasm_split.js\" crossorigin=\"anonymous\" />\n<script type=\"module\">",
         );
         // The loader as scripts/wasm-split/stage.sh leaves it (abridged): the glue, then two modules,
         // one named twice; a path that is not plain is not a module of the build.
@@ -293,13 +306,17 @@ const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
         let b = Build::from_index(&index, read);
         assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
         assert_eq!(
+            b.wasm.as_deref(),
+            Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
+        );
+        assert_eq!(
             b.files,
             [
                 "/",
                 "/main-47847a9b267d3149.css",
+                "/__wasm_split.js",
                 "/appreg-web-27817fe5ceaa7f2d.js",
                 "/appreg-web-27817fe5ceaa7f2d_bg.wasm",
-                "/__wasm_split.js",
                 "/chunk_1-0123456789abcdef.wasm",
                 "/split_later-a7e65d009a09e308.wasm",
             ]
