@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web size size-budget twiggy lint fmt chaos chaos-small bench-abuse
+.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline size size-budget twiggy lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -73,6 +73,10 @@ bench:
 
 bench-web: web server
 	bash e2e/bench-web.sh
+
+## Where a first visit's time goes: each file's bytes and the app's start, on the slow profile.
+bench-timeline: web server
+	BENCH_SCRIPT=e2e/bench/timeline.js bash e2e/bench-web.sh
 
 bench-server:
 	@bash scripts/bench-server.sh

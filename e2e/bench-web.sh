@@ -8,4 +8,4 @@ work=$(mktemp -d /tmp/appreg-bench.XXXXXX)
 start_demo_server "$work" "${APPREG_BENCH_PORT:-18182}"
 trap 'stop_demo_server; rm -rf "$work"' EXIT
 echo "bench-web: server on $APPREG_URL (debug build of the server, release build of the SPA)"
-node e2e/bench/bench.js
+node "${BENCH_SCRIPT:-e2e/bench/bench.js}"
