@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { launch, contextAs, apiCreateApp, uniq, templateRadio, nextButton, atStep, isDisabled, until, noPageErrors, BASE, ROOT } from '../lib.js';
 
 let browser;
@@ -36,6 +37,18 @@ test('the release build has an on-demand module, and its loader is preloaded wit
   }
   const html = await (await fetch(`${BASE}/`)).text();
   assert.match(html, /<link rel="modulepreload" href="\/__wasm_split\.js"/);
+  // The loader is asked for before the main wasm: the glue imports it, and the glue starts the wasm's
+  // streaming compile, so a loader queued behind the wasm would hold the compile until all of it is in.
+  const at = (re) => html.search(re);
+  assert.ok(at(/href="\/__wasm_split\.js"/) < at(/href="\/appreg-web-[0-9a-f]+_bg\.wasm"/),
+    'index.html asks for the loader after the main wasm');
+  // The glue and the CSS are minified (make web, esbuild) and their SRI hashes match what is served.
+  for (const [file, re] of [['glue', /href="(\/appreg-web-[0-9a-f]+\.js)"[^>]*integrity="(sha384-[^"]+)"/], ['CSS', /href="(\/main-[0-9a-f]+\.css)"[^>]*integrity="(sha384-[^"]+)"/]]) {
+    const [, href, sri] = html.match(re) ?? assert.fail(`no ${file} with an integrity hash in index.html`);
+    const body = Buffer.from(await (await fetch(`${BASE}${href}`)).arrayBuffer());
+    assert.equal(`sha384-${createHash('sha384').update(body).digest('base64')}`, sri, `the ${file}'s SRI hash`);
+    assert.ok(body.toString().split('\n').length < 5, `the ${file} is not minified`);
+  }
   assert.doesNotMatch(html, /split_later/, 'the page does not name the on-demand module');
   // The worker's build lists it, so it is kept for offline use.
   const sw = await (await fetch(`${BASE}/sw.js`)).text();

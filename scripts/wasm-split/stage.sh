@@ -43,16 +43,26 @@ grep -q '<script type="module">' "$stage/index.html" || {
 }
 sed -i '0,/<script type="module">/s##<link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n<script type="module">#' "$stage/index.html"
 
-# Minify the glue and the CSS (Trunk's own minifier fails on the glue; see Trunk.toml) with esbuild,
+# Minify the loader, the glue and the CSS (Trunk's own minifier fails on the glue; see Trunk.toml) with esbuild,
 # installed with the e2e packages by scripts/setup.sh, and give index.html their new SRI hashes.
 esbuild="$root/e2e/node_modules/.bin/esbuild"
 [ -x "$esbuild" ] || {
   echo "wasm-split/stage.sh: $esbuild is missing: run scripts/setup.sh (make setup)" >&2
   exit 1
 }
+minify() {
+  "$esbuild" "$stage/$1" --minify --log-level=error --outfile="$stage/$1.min"
+  mv "$stage/$1.min" "$stage/$1"
+}
+# The loader has no SRI hash (the glue imports it); its module names stay in double quotes, which is how
+# the server finds them (crates/server/src/build.rs).
+minify __wasm_split.js
+grep -q '"./split_[^"]*\.wasm"' "$stage/__wasm_split.js" || {
+  echo "wasm-split/stage.sh: the minified loader no longer names its modules as \"./split_*.wasm\"" >&2
+  exit 1
+}
 for f in "$glue" $(cd "$stage" && ls main-*.css); do
-  "$esbuild" "$stage/$f" --minify --log-level=error --outfile="$stage/$f.min"
-  mv "$stage/$f.min" "$stage/$f"
+  minify "$f"
   sri="sha384-$(openssl dgst -sha384 -binary "$stage/$f" | base64 -w0)"
   grep -q "href=\"/$f\"[^>]*integrity=\"sha384-" "$stage/index.html" || {
     echo "wasm-split/stage.sh: index.html has no integrity for /$f (a new Trunk?): see this script" >&2
