@@ -15,8 +15,11 @@ if [ "$what" = wizard ] && [ -f "$1/__wasm_split.js" ]; then
   rules_deps=$(python3 - "$1/__wasm_split.js" <<'PY'
 import re, sys
 js = open(sys.argv[1]).read()
-chunks = dict(re.findall(r'const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)"', js))
-m = re.search(r'__wasm_split_load_rules = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)".*?\}\s*,\s*\[([^\]]*)\]\)\)', js, re.S)
+# As wasm-split-cli writes it or as esbuild minifies it (make web): `const <chunk> = <makeLoad>(() => {
+# const <src> = fetch(new URL("./<file>", ...` for each chunk, and the rules' loader with its chunks.
+fetch = r'\(\s*\(\)\s*=>\s*\{\s*const\s+\w+\s*=\s*fetch\(new URL\("\./([^"]+)"'
+chunks = dict(re.findall(r'(?:\bconst\s+|,)(\w+)\s*=\s*\w+' + fetch, js))
+m = re.search(r'__wasm_split_load_rules\s*=\s*\w+\(\s*\w+' + fetch + r'.*?\}\s*,\s*\[([^\]]*)\]\s*\)\s*\)', js, re.S)
 if not m:
     sys.exit("size-total.sh: no loader for the rules' module in " + sys.argv[1])
 print(m.group(1))

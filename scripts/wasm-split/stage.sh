@@ -5,44 +5,51 @@
 #     server caches it for a year like every hashed build file) and the loader is rewritten to fetch it;
 #   - the loader's import of the main module ("./appreg-web.js") is rewritten to Trunk's hashed glue;
 #   - the loader itself keeps its name, `__wasm_split.js` (the main wasm imports it by that name), so
-#     the server revalidates it; index.html preloads it.
+#     the server revalidates it; index.html preloads it, before the main wasm.
+# Then, for every release build (the SPA, and the counter and floor of `make size`, built the same way):
+# the glue, the CSS and the loader are minified (esbuild) and index.html gets their new SRI hashes.
 set -euo pipefail
 stage="${TRUNK_STAGING_DIR:?run by trunk}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 src="$root/target/wasm-split/wasm-release" # Trunk.toml's cargo_profile
 glue=$(cd "$stage" && grep -l -F '__wasm_split.js' appreg-web-*.js 2>/dev/null | grep -v '_bg' | head -n 1 || true)
-if [ -z "$glue" ]; then
-  exit 0
-fi
-[ -f "$src/__wasm_split.js" ] || {
-  echo "wasm-split/stage.sh: $glue imports __wasm_split.js but $src has none (removed since the last link?): touch src/main.rs and build again" >&2
-  exit 1
-}
-sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
-# A module that needs a chunk fetches both at once and awaits the chunk first: when both fail, the
-# module's own fetch would be an unhandled rejection (an error on the page). Mark it handled; the load
-# still awaits it and fails as it should.
-sed -i 's#^\( *\)const src = \(fetch(.*);\)$#\1const src = \2\n\1src.catch(() => {});#' "$stage/__wasm_split.js"
-grep -q 'src.catch(() => {});' "$stage/__wasm_split.js" || {
-  echo "wasm-split/stage.sh: the loader's fetches were not found (a new wasm-split-cli?): see this script" >&2
-  exit 1
-}
-for f in "$src"/*.wasm; do
-  name=$(basename "$f" .wasm)
-  hash=$(sha256sum "$f" | cut -c1-16)
-  cp "$f" "$stage/$name-$hash.wasm"
-  sed -i "s#\"./$name.wasm\"#\"./$name-$hash.wasm\"#" "$stage/__wasm_split.js"
-done
-# Fetch the loader with the glue, and before the main wasm: the glue imports it statically, so the glue
-# (and with it `init`, which compiles the wasm while it streams in) cannot start before the loader is
-# there. Asked for after the wasm, on a slow link it arrived after it, and the wasm was compiled only
-# once it was all there (about 20 ms later on the slow profile of `make bench-web`).
-grep -q '<script type="module">' "$stage/index.html" || {
-  echo "wasm-split/stage.sh: Trunk's inline module script was not found in index.html (a new Trunk?): see this script" >&2
-  exit 1
-}
-sed -i '0,/<script type="module">/s##<link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n<script type="module">#' "$stage/index.html"
 
+# A split build: its modules, its loader, and index.html asking for the loader.
+stage_modules() {
+  [ -f "$src/__wasm_split.js" ] || {
+    echo "wasm-split/stage.sh: $glue imports __wasm_split.js but $src has none (removed since the last link?): touch src/main.rs and build again" >&2
+    exit 1
+  }
+  sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
+  # A module that needs a chunk fetches both at once and awaits the chunk first: when both fail, the
+  # module's own fetch would be an unhandled rejection (an error on the page). Mark it handled; the load
+  # still awaits it and fails as it should.
+  sed -i 's#^\( *\)const src = \(fetch(.*);\)$#\1const src = \2\n\1src.catch(() => {});#' "$stage/__wasm_split.js"
+  grep -q 'src.catch(() => {});' "$stage/__wasm_split.js" || {
+    echo "wasm-split/stage.sh: the loader's fetches were not found (a new wasm-split-cli?): see this script" >&2
+    exit 1
+  }
+  for f in "$src"/*.wasm; do
+    name=$(basename "$f" .wasm)
+    hash=$(sha256sum "$f" | cut -c1-16)
+    cp "$f" "$stage/$name-$hash.wasm"
+    sed -i "s#\"./$name.wasm\"#\"./$name-$hash.wasm\"#" "$stage/__wasm_split.js"
+  done
+  # Fetch the loader with the glue, and before the main wasm: the glue imports it statically, so the glue
+  # (and with it `init`, which compiles the wasm while it streams in) cannot start before the loader is
+  # there. Asked for after the wasm, on a slow link it arrived after it, and the wasm was compiled only
+  # once it was all there (about 20 ms later on the slow profile of `make bench-web`).
+  grep -q '<script type="module">' "$stage/index.html" || {
+    echo "wasm-split/stage.sh: Trunk's inline module script was not found in index.html (a new Trunk?): see this script" >&2
+    exit 1
+  }
+  sed -i '0,/<script type="module">/s##<link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n<script type="module">#' "$stage/index.html"
+}
+if [ -n "$glue" ]; then
+  stage_modules
+fi
+
+[ "${TRUNK_PROFILE:-release}" = release ] || exit 0
 # Minify the loader, the glue and the CSS (Trunk's own minifier fails on the glue; see Trunk.toml) with esbuild,
 # installed with the e2e packages by scripts/setup.sh, and give index.html their new SRI hashes.
 esbuild="$root/e2e/node_modules/.bin/esbuild"
@@ -56,12 +63,14 @@ minify() {
 }
 # The loader has no SRI hash (the glue imports it); its module names stay in double quotes, which is how
 # the server finds them (crates/server/src/build.rs).
-minify __wasm_split.js
-grep -q '"./split_[^"]*\.wasm"' "$stage/__wasm_split.js" || {
-  echo "wasm-split/stage.sh: the minified loader no longer names its modules as \"./split_*.wasm\"" >&2
-  exit 1
-}
-for f in "$glue" $(cd "$stage" && ls main-*.css); do
+if [ -f "$stage/__wasm_split.js" ]; then
+  minify __wasm_split.js
+  grep -q '"./split_[^"]*\.wasm"' "$stage/__wasm_split.js" || {
+    echo "wasm-split/stage.sh: the minified loader no longer names its modules as \"./split_*.wasm\"" >&2
+    exit 1
+  }
+fi
+for f in $(cd "$stage" && ls *.js *.css 2>/dev/null | grep -vxF __wasm_split.js); do
   minify "$f"
   sri="sha384-$(openssl dgst -sha384 -binary "$stage/$f" | base64 -w0)"
   grep -q "href=\"/$f\"[^>]*integrity=\"sha384-" "$stage/index.html" || {
