@@ -22,6 +22,12 @@ pub fn App(
     let ctx = Ctx::new(&config, host);
     provide_context(ctx);
     let me = ctx.me();
+    // Signed out (or the user could not be read): no rules' module to wait for, the worker now.
+    Effect::new(move |_| {
+        if me.with(|m| matches!(m, Some(Err(_)))) {
+            sw::start();
+        }
+    });
     view! {
         <div class="appreg">
             {move || match me.get() {
@@ -65,8 +71,15 @@ fn Unavailable(id: &'static str, message: String) -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let ctx = use_ctx();
-    // The URL rules' module, once the first screen is drawn (the wizard needs it from step 3 on).
+    // The URL rules' module, once the first screen is drawn (the wizard needs it from step 3 on); the
+    // service worker once the rules are in (its install then finds their files in the HTTP cache) or
+    // could not be fetched.
     Effect::new(|_| rules::load());
+    Effect::new(|_| {
+        if rules::state() != rules::Load::Loading {
+            sw::start();
+        }
+    });
     let sign_out = ui::write(move |_: &()| async move {
         let _ = api::sign_out().await;
         ctx.refresh_session();

@@ -15,6 +15,8 @@ thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
     /// The user chose "Reload": the page reloads once the new worker controls it.
     static RELOADING: Cell<bool> = const { Cell::new(false) };
+    /// The registration [`register`] prepared, until [`start`] runs it.
+    static PENDING: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
 }
 
 /// How often an open page asks whether a new build was deployed.
@@ -37,8 +39,11 @@ fn message(fields: &[(&str, &str)]) -> JsValue {
     crate::embed::object(&fields)
 }
 
-/// Registers `/sw.js`. `update_ready` becomes true when a new build is installed and waiting;
-/// `flush` runs when the worker asks the page to send its queue (a Background Sync while it is open).
+/// Prepares the registration of `/sw.js`, which [`start`] makes once the first screen is up (the
+/// worker's install fetches every file of the build: at boot it competed with the first screen for the
+/// CPU and, on a slow link, with the rules' module for the bytes). `update_ready` becomes true when a
+/// new build is installed and waiting; `flush` runs when the worker asks the page to send its queue (a
+/// Background Sync while it is open).
 pub fn register(update_ready: RwSignal<bool>, flush: impl Fn() + 'static) {
     let Some(c) = container() else { return };
     let on_message =
@@ -61,18 +66,28 @@ pub fn register(update_ready: RwSignal<bool>, flush: impl Fn() + 'static) {
     });
     c.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
     on_change.forget();
-    let registering = c.register("/sw.js");
-    leptos::task::spawn_local(async move {
-        let Ok(reg) = wasm_bindgen_futures::JsFuture::from(registering).await else {
-            return;
-        };
-        // A browser that blocks workers (a policy, an automation flag) may resolve with nothing.
-        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
-            return;
-        };
-        watch(&c, &reg, update_ready);
-        REGISTRATION.with(|r| *r.borrow_mut() = Some(reg));
-    });
+    let register = move || {
+        let registering = c.register("/sw.js");
+        leptos::task::spawn_local(async move {
+            let Ok(reg) = wasm_bindgen_futures::JsFuture::from(registering).await else {
+                return;
+            };
+            // A browser that blocks workers (a policy, an automation flag) may resolve with nothing.
+            let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
+                return;
+            };
+            watch(&c, &reg, update_ready);
+            REGISTRATION.with(|r| *r.borrow_mut() = Some(reg));
+        });
+    };
+    PENDING.with(|p| *p.borrow_mut() = Some(Box::new(register)));
+}
+
+/// Registers the worker [`register`] prepared (once; nothing when none was prepared: a host page's).
+pub fn start() {
+    if let Some(register) = PENDING.with(|p| p.borrow_mut().take()) {
+        register();
+    }
 }
 
 /// A new worker that installed while this page is controlled by an older one is a new build.

@@ -21,6 +21,8 @@ const PROBE = () => {
   window.fetch = function (u, ...rest) {
     const url = String(u?.url ?? u);
     if (url.endsWith('_bg.wasm')) mark('wasm asked');
+    if (url.endsWith('/me')) mark('me asked');
+    if (url.endsWith('/unread')) mark('unread asked');
     return fetch0.call(this, u, ...rest);
   };
   const stream0 = WebAssembly.instantiateStreaming;
@@ -41,6 +43,9 @@ const PROBE = () => {
     }
     const web = document.getElementById('template-web');
     const next = document.getElementById('next');
+    if (document.querySelector('.appreg .loading')) mark('loading shown');
+    if (document.querySelector('header.bar')) mark('header');
+    if (document.getElementById('step-title')) mark('step title');
     if (web) mark('drawn');
     if (web && !web.checked) web.click();
     else if (web && next && !next.disabled) { mark('next'); next.click(); }
@@ -66,11 +71,11 @@ try {
         marks: window.__t,
         files: [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
           .filter((e) => e.startTime < window.__t.interactive)
-          .map((e) => ({ name: new URL(e.name).pathname + new URL(e.name).hash, start: e.requestStart, first: e.responseStart, last: e.responseEnd, bytes: e.transferSize })),
+          .map((e) => ({ name: new URL(e.name).pathname + new URL(e.name).hash, fetch: e.startTime, conn: e.connectStart, connEnd: e.connectEnd, start: e.requestStart, first: e.responseStart, last: e.responseEnd, bytes: e.transferSize })),
       }));
       console.log(`load ${i + 1}:`);
       console.log(`  ${'file'.padEnd(46)} request  first   last  bytes`);
-      for (const f of r.files) console.log(`  ${f.name.slice(0, 46).padEnd(46)} ${ms(f.start)} ${ms(f.first)} ${ms(f.last)} ${String(f.bytes).padStart(6)}`);
+      for (const f of r.files) console.log(`  ${f.name.slice(0, 46).padEnd(46)} ${ms(f.fetch)} ${ms(f.conn)} ${ms(f.connEnd)} ${ms(f.start)} ${ms(f.first)} ${ms(f.last)} ${String(f.bytes).padStart(6)}`);
       console.log(`  ${Object.entries(r.marks).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${Math.round(v)}`).join(' · ')}`);
     } finally {
       await context.close();
