@@ -127,7 +127,7 @@ fn Shell() -> impl IntoView {
             <Show when=move || manager.get()>
                 <a href=Route::Reviews.href() id="reviews-link">"Publish requests"</a>
             </Show>
-            <MessagesLink />
+            <MessagesLink page=page />
             <span class="who">{move || user.get().map(|m| m.user.name)}</span>
             <a href=Route::Sessions.href() id="sessions-link">"Sessions"</a>
             <a href=Route::Notifications.href() id="notifications-link">"E-mails"</a>
@@ -312,12 +312,15 @@ fn ResumeOffer() -> impl IntoView {
     }
 }
 
-/// "Messages" in the header, with the number of unread conversations (read again on each page).
+/// "Messages" in the header, with the number of unread conversations.
 #[component]
-fn MessagesLink() -> impl IntoView {
-    let route = use_ctx().route();
+fn MessagesLink(
+    /// The page shown: the count is read again when it changes (reading a ticket marks it read), not
+    /// at every step of the wizard or section of the console.
+    page: Memo<Route>,
+) -> impl IntoView {
     let counts = ui::read(move || {
-        route.track();
+        page.track();
         api::unread_tickets()
     });
     let unread = move || counts.get().and_then(Result::ok).map_or(0, |c| c.total);

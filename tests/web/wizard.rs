@@ -119,6 +119,9 @@ async fn name_step_shows_the_rule_and_blocks_next_until_valid() {
     m.click("#next").await;
     m.heading("Name your application").await;
     assert_eq!(m.value("#app-name"), "Kept Name");
+    // The header's unread count was read for the partner page and once for the wizard, not again
+    // at each of its steps.
+    assert_eq!(server.requests("GET", "/tickets/unread").len(), 2);
 }
 
 #[wasm_bindgen_test]
