@@ -1,6 +1,7 @@
 //! The core's URL rules (redirect URLs, endpoints, CORS origins, the redirect matcher, and the whole
 //! registration, which includes them) behind one call, [`judge`], and the screens that need them (the
-//! wizard's steps after Name, the success page) behind another, [`draw`].
+//! wizard's steps after Name, the success page) behind another, [`draw`]. [`judge`] also sends the
+//! offline queue ([`send_queue`]), whose code a first visit does not need either.
 //!
 //! The rules need `url` with its IDNA tables and `regex-lite`, which the first screens (sign-in, the
 //! partner page, the wizard's template and name steps) do not. In the release build both calls are

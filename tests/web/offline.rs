@@ -99,6 +99,24 @@ async fn offline_create_is_queued_and_sent_once_when_back_online() {
 }
 
 #[wasm_bindgen_test]
+async fn a_stored_queue_that_cannot_be_read_is_dropped_and_nothing_is_shown_as_queued() {
+    reset_page();
+    // The main module only sees that something is stored; reading it (the rules' module) finds no
+    // request in it.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.set_item(outbox::QUEUE_KEY, "not a queue").unwrap();
+    assert!(outbox::queued());
+    let server = Server::default();
+    server.signed_in.set(true);
+    let m = start(&server, Rc::new(Cell::new(false)), None).await;
+    m.find("#create-app-start").await;
+    settle().await;
+    assert!(!outbox::queued(), "the unreadable queue is removed");
+    assert!(m.q("#queued-banner").is_none(), "no queued banner");
+    assert!(server.requests("POST", "/applications").is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn the_queue_sends_each_request_once_and_keeps_it_on_network_errors() {
     reset_page();
     let item = |key: &str| Queued {
