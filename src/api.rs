@@ -128,12 +128,6 @@ impl ApiError {
             body,
         }
     }
-    pub fn problem(&self) -> Option<&ProblemHead> {
-        match self {
-            ApiError::Http { problem, .. } => problem.as_ref(),
-            _ => None,
-        }
-    }
     /// The field errors of the problem+json body, read when asked for.
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {

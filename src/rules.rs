@@ -131,10 +131,9 @@ pub fn load() {
     if STATE.with(|s| s.get_untracked()) != Load::Ready {
         set(Load::Loading);
         leptos::task::spawn_local(async {
-            set(match fetch().await {
-                Ok(()) => Load::Ready,
-                Err(_) => Load::Failed,
-            });
+            if ready().await.is_err() {
+                set(Load::Failed);
+            }
         });
     }
 }

@@ -28,7 +28,7 @@ pub(super) fn Stepper(w: W) -> impl IntoView {
                 {move || {
                     let t = w.template.get();
                     let current = w.step.get();
-                    let open = w.open();
+                    let open = w.open.get();
                     steps_for(t)
                         .into_iter()
                         .enumerate()

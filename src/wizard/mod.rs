@@ -40,6 +40,8 @@ pub(crate) struct W {
     /// The availability check: `None` idle, `Some(None)` checking, `Some(Some(ok))` answered
     /// (`ok == false`: it could not be checked, e.g. offline).
     availability: Memo<Option<Option<bool>>>,
+    /// The first step still open ([`open_step`]): the shown step is never beyond it.
+    open: Memo<Step>,
     /// The step shown: the one asked for, or the first one still open before it.
     step: Memo<Step>,
 }
@@ -61,20 +63,6 @@ impl W {
         }
         self.validated
             .with(|v| step_ok(step, self.template.get(), v.as_ref(), taken))
-    }
-
-    /// The first step still open: the shown step is never beyond it. While the rules load, the
-    /// steps after Name cannot be judged yet, so they do not hold the user back.
-    fn open(&self) -> Step {
-        self.validated.with(|v| {
-            open_step(
-                self.template.get(),
-                v.as_ref(),
-                self.pending.get(),
-                !self.name_check.with(Check::is_error),
-                self.taken.with(Option::is_some),
-            )
-        })
     }
 
     /// Why Next is disabled, for the line next to it. It points at the field rather than repeating
@@ -189,8 +177,10 @@ pub fn Wizard() -> impl IntoView {
         Route::Wizard(s) => s,
         _ => Step::Template,
     });
-    let step = Memo::new(move |_| {
-        let open = validated.with(|v| {
+    // While the rules load, the steps after Name cannot be judged yet, so they do not hold the
+    // user back.
+    let open = Memo::new(move |_| {
+        validated.with(|v| {
             open_step(
                 template.get(),
                 v.as_ref(),
@@ -198,7 +188,10 @@ pub fn Wizard() -> impl IntoView {
                 !name_check.with(Check::is_error),
                 taken.with(Option::is_some),
             )
-        });
+        })
+    });
+    let step = Memo::new(move |_| {
+        let open = open.get();
         let asked = requested.get();
         let in_flow = steps_for(template.get()).contains(&asked);
         if asked <= open && in_flow {
@@ -235,6 +228,7 @@ pub fn Wizard() -> impl IntoView {
         name_check,
         taken,
         availability,
+        open,
         step,
     };
     // The host page hears which step is shown (`appreg:step`) and whether it is complete
