@@ -22,7 +22,7 @@ const laterModule = (url) => /\/split_later-[0-9a-f]{16}\.wasm$/.test(new URL(ur
 const rulesModule = (url) => /\/(split_rules|chunk_[0-9]+)-[0-9a-f]{16}\.wasm$/.test(new URL(url).pathname);
 const names = (urls) => urls.map((u) => new URL(u).pathname.replace(/-[0-9a-f]{16}\.wasm$/, '')).sort();
 
-test('the release build has an on-demand module, and its loader is preloaded with the glue', async () => {
+test('the release build has an on-demand module; the glue, its loader and the CSS are inside the page', async () => {
   const files = readdirSync(path.join(ROOT, 'dist'));
   assert.ok(files.some((f) => /^split_later-[0-9a-f]{16}\.wasm$/.test(f)), `no split_later module in dist/: ${files}`);
   assert.ok(files.some((f) => /^split_rules-[0-9a-f]{16}\.wasm$/.test(f)), `no split_rules module in dist/: ${files}`);
@@ -35,21 +35,38 @@ test('the release build has an on-demand module, and its loader is preloaded wit
     assert.ok(!text(main).includes(marker), `the main module has "${marker}"`);
     assert.ok(onDemandFiles.some((f) => text(f).includes(marker)), `no on-demand module has "${marker}"`);
   }
-  const html = await (await fetch(`${BASE}/`)).text();
-  assert.match(html, /<link rel="modulepreload" href="\/__wasm_split\.js"/);
-  // The loader is asked for before the main wasm: the glue imports it, and the glue starts the wasm's
-  // streaming compile, so a loader queued behind the wasm would hold the compile until all of it is in.
+  const res = await fetch(`${BASE}/`);
+  const html = await res.text();
+  // What the first screen needs besides the main wasm is inside the page (scripts/wasm-split/inline.py):
+  // the glue and the loader as one module script, the CSS as a <style>, so a slow link carries them in the
+  // round trip it would otherwise idle for. The page asks for no script or stylesheet file.
+  assert.doesNotMatch(html, /<link rel="(modulepreload|stylesheet)"/);
+  assert.doesNotMatch(html, /<script[^>]* src=/);
+  const script = html.match(/<script type="module">([^]*?)<\/script>/)?.[1] ?? assert.fail('no inline module script');
+  const style = html.match(/<style>([^]*?)<\/style>/)?.[1] ?? assert.fail('no inline style');
+  assert.doesNotMatch(script, /\bimport\s*[*{("']|import\.meta/, 'the inline script is one bundle');
+  assert.match(script, /"\.\/split_rules-[0-9a-f]{16}\.wasm"/, 'the loader is in the bundle');
+  // The main wasm's preload comes first, before the inlined text, so the browser asks for it from the
+  // page's first bytes.
   const at = (re) => html.search(re);
-  assert.ok(at(/href="\/__wasm_split\.js"/) < at(/href="\/appreg-web-[0-9a-f]+_bg\.wasm"/),
-    'index.html asks for the loader after the main wasm');
-  // The glue and the CSS are minified (make web, esbuild) and their SRI hashes match what is served.
-  for (const [file, re] of [['glue', /href="(\/appreg-web-[0-9a-f]+\.js)"[^>]*integrity="(sha384-[^"]+)"/], ['CSS', /href="(\/main-[0-9a-f]+\.css)"[^>]*integrity="(sha384-[^"]+)"/]]) {
-    const [, href, sri] = html.match(re) ?? assert.fail(`no ${file} with an integrity hash in index.html`);
-    const body = Buffer.from(await (await fetch(`${BASE}${href}`)).arrayBuffer());
-    assert.equal(`sha384-${createHash('sha384').update(body).digest('base64')}`, sri, `the ${file}'s SRI hash`);
-    assert.ok(body.toString().split('\n').length < 5, `the ${file} is not minified`);
+  assert.ok(at(/<link rel="preload" href="\/appreg-web-[0-9a-f]+_bg\.wasm"/) < at(/<style>/), 'the wasm preload comes after the style');
+  // The policy allows exactly these two by their hashes (no 'unsafe-inline').
+  const csp = res.headers.get('content-security-policy');
+  const sha = (t) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`;
+  assert.ok(csp.includes(`script-src 'self' 'wasm-unsafe-eval' ${sha(script)};`), csp);
+  assert.ok(csp.includes(`style-src 'self' ${sha(style)};`), csp);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  // The files stay in the build, named by the page (for /embed.js and the service worker), minified,
+  // and the inline style is the stylesheet's text.
+  for (const [file, re] of [['glue', /<meta name="appreg-glue" content="(\/appreg-web-[0-9a-f]+\.js)"/], ['CSS', /<meta name="appreg-css" content="(\/main-[0-9a-f]+\.css)"/], ['loader', /<meta name="appreg-loader" content="(\/__wasm_split\.js)"/]]) {
+    const [, href] = html.match(re) ?? assert.fail(`index.html does not name the ${file}`);
+    const r = await fetch(`${BASE}${href}`);
+    assert.equal(r.status, 200, href);
+    const body = await r.text();
+    assert.ok(body.split('\n').length < 5, `the ${file} is not minified`);
+    if (file === 'CSS') assert.equal(style, body.trim(), 'the inline style is the stylesheet');
   }
-  assert.doesNotMatch(html, /split_later/, 'the page does not name the on-demand module');
+  assert.doesNotMatch(html, /<link[^>]*split_later/, 'the page does not ask for the on-demand module');
   // The worker's build lists it, so it is kept for offline use.
   const sw = await (await fetch(`${BASE}/sw.js`)).text();
   assert.match(sw, /"\/split_later-[0-9a-f]{16}\.wasm"/);

@@ -16,26 +16,27 @@ after(async () => {
   await portal?.stop();
 });
 
-const cssOf = (dir) => readFileSync(path.join(dir, 'index.html'), 'utf8').match(/href="\/(main-[0-9a-f]+\.css)"/)[1];
+// The page carries its stylesheet inline and names the file (for /embed.js and the service worker).
+const cssOf = (dir) => readFileSync(path.join(dir, 'index.html'), 'utf8').match(/<meta name="appreg-css" content="\/(main-[0-9a-f]+\.css)"/)[1];
 
-/** Build v2 from v1: a changed stylesheet under a new hashed name; the old stylesheet is gone. */
+/** Build v2 from v1: a changed stylesheet under a new hashed name, inside the page too; the old
+ *  stylesheet is gone. (The server allows the new inline style by its hash when it starts.) */
 function deployNewBuild(v1) {
   const v2 = mkdtempSync('/tmp/appreg-build-v2-');
   cpSync(v1, v2, { recursive: true });
   const old = cssOf(v1);
-  const css = `${readFileSync(path.join(v1, old), 'utf8')}\n.appreg { --appreg-build: v2; }\n`;
+  const css = `${readFileSync(path.join(v1, old), 'utf8').trim()}.appreg{--appreg-build: v2}`;
   const name = `main-${createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
-  for (const f of readdirSync(v2)) if (f.startsWith(old)) rmSync(path.join(v2, f));
+  for (const f of readdirSync(v2)) if (f.startsWith(old) || f.startsWith('index.html.')) rmSync(path.join(v2, f));
   writeFileSync(path.join(v2, name), css);
-  const integrity = `sha384-${createHash('sha384').update(css).digest('base64')}`;
   const html = readFileSync(path.join(v1, 'index.html'), 'utf8')
     .replace(`/${old}`, `/${name}`)
-    .replace(/(href="\/main-[0-9a-f]+\.css" integrity=")[^"]+"/, `$1${integrity}"`);
+    .replace(/<style>[^]*?<\/style>/, () => `<style>${css}</style>`);
   writeFileSync(path.join(v2, 'index.html'), html);
   return { dir: v2, css: name };
 }
 
-const stylesheet = (page) => page.evaluate(() => new URL(document.querySelector('link[rel=stylesheet]').href).pathname);
+const stylesheet = (page) => page.evaluate(() => new URL(document.querySelector('meta[name=appreg-css]').content, location.href).pathname);
 const buildMark = (page) => page.evaluate(() => getComputedStyle(document.querySelector('.appreg')).getPropertyValue('--appreg-build').trim());
 
 test('a new build: the update prompt, the old build whole until Reload, then the new build only', async () => {

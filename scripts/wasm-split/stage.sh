@@ -7,7 +7,8 @@
 #   - the loader itself keeps its name, `__wasm_split.js` (the main wasm imports it by that name), so
 #     the server revalidates it; index.html preloads it, before the main wasm.
 # Then, for every release build (the SPA, and the counter and floor of `make size`, built the same way):
-# the glue, the CSS and the loader are minified (esbuild) and index.html gets their new SRI hashes.
+# the glue, the CSS and the loader are minified (esbuild) and index.html gets their new SRI hashes; the
+# SPA's index.html then carries them inline (inline.py).
 set -euo pipefail
 stage="${TRUNK_STAGING_DIR:?run by trunk}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -79,3 +80,9 @@ for f in $(cd "$stage" && ls *.js *.css 2>/dev/null | grep -vxF __wasm_split.js)
   }
   sed -i "s#\(href=\"/$f\"[^>]*integrity=\"\)sha384-[A-Za-z0-9+/=]*#\1$sri#" "$stage/index.html"
 done
+# The SPA (a split build; the counter and the floor of `make size` have no page to speak of): the glue, the
+# loader and the CSS go inline into index.html, so a slow link carries them in the round trip it would
+# otherwise idle for (see inline.py).
+if [ -n "$glue" ]; then
+  python3 "$root/scripts/wasm-split/inline.py" "$stage" "$esbuild"
+fi

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! `js`, `wasm` and `css` are the first quoted path of `index.html` that starts with `/` and ends with
-//! `.js`, `_bg.wasm` and `.css` (`null` when there is none); `files` is `/` (the page itself) and every
+//! `.js`, `_bg.wasm` and `.css` (`null` when there is none; a release build's page, which carries the glue
+//! and the CSS inline, names them in `<meta name="appreg-glue|appreg-css|appreg-loader" content="…">`); `files` is `/` (the page itself) and every
 //! distinct such path, in the order they first appear; `id` is the first 8 bytes, in hex, of the SHA-256
 //! over each of `files` in order: its path, a NUL byte, its bytes (`index.html` for `/`; nothing for a
 //! file that is missing). A new build changes the id, so the service worker knows to update its cache.
@@ -335,6 +336,48 @@ const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
         // Without the loader the modules are unknown; a plain build has none.
         assert_eq!(split_modules(""), Vec::<String>::new());
         assert_eq!(Build::from_index(INDEX, read).files.len(), 4);
+    }
+
+    #[test]
+    fn a_page_with_its_first_screen_inline_names_the_build_by_meta_elements() {
+        // As scripts/wasm-split/inline.py leaves a release build's page (abridged): the wasm preloaded
+        // first, the glue, the loader and the CSS inline, and named by <meta> (which fetches nothing).
+        let index = r#"<!doctype html><html lang="en"><head><meta charset="utf-8" />
+    <title>Register an app · Developer Portal</title>
+    <link rel="preload" href="/appreg-web-27817fe5ceaa7f2d_bg.wasm" crossorigin="anonymous" integrity="sha384-j/07" as="fetch" type="application/wasm">
+    <link rel="preload" href="/api/v1/me" as="fetch" crossorigin="use-credentials" />
+    <meta name="appreg-glue" content="/appreg-web-27817fe5ceaa7f2d.js" />
+    <meta name="appreg-css" content="/main-47847a9b267d3149.css" />
+    <meta name="appreg-loader" content="/__wasm_split.js" />
+    <style>.appreg{color:red}</style>
+<script type="module">var l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",location.origin)));const w=await P({module_or_path:"/appreg-web-27817fe5ceaa7f2d_bg.wasm"});</script></head>
+  <body></body></html>"#;
+        let loader = r#"import{initSync as u}from"./appreg-web-27817fe5ceaa7f2d.js";const l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",import.meta.url)));"#;
+        let read = |p: &str| {
+            Some(if p == "/__wasm_split.js" {
+                loader.as_bytes().to_vec()
+            } else {
+                p.as_bytes().to_vec()
+            })
+        };
+        let b = Build::from_index(index, read);
+        assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
+        assert_eq!(
+            b.wasm.as_deref(),
+            Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
+        );
+        assert_eq!(b.css.as_deref(), Some("/main-47847a9b267d3149.css"));
+        assert_eq!(
+            b.files,
+            [
+                "/",
+                "/appreg-web-27817fe5ceaa7f2d_bg.wasm",
+                "/appreg-web-27817fe5ceaa7f2d.js",
+                "/main-47847a9b267d3149.css",
+                "/__wasm_split.js",
+                "/chunk_1-0123456789abcdef.wasm",
+            ]
+        );
     }
 
     #[test]

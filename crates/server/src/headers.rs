@@ -4,9 +4,11 @@
 //! the handler set its own caching and policy: the App Store images).
 //!
 //! Trunk puts one inline `<script type="module">` into `dist/index.html` (it imports the wasm-bindgen glue
-//! and calls `init`). Instead of `'unsafe-inline'`, the policy carries the SHA-256 of every inline script
-//! of the served `index.html`, computed when the router is built. `'wasm-unsafe-eval'` lets the page
-//! compile WebAssembly and nothing more (no `eval`).
+//! and calls `init`); a release build carries the glue itself there, bundled, and the stylesheet as a
+//! `<style>` element (`scripts/wasm-split/inline.py`). Instead of `'unsafe-inline'`, the policy carries the
+//! SHA-256 of every inline script and every `<style>` element of the served `index.html`, computed when
+//! the router is built. `'wasm-unsafe-eval'` lets the page compile WebAssembly and nothing more (no
+//! `eval`); style attributes stay forbidden.
 
 use crate::Config;
 use axum::extract::{Request, State};
@@ -27,14 +29,32 @@ pub struct SecurityHeaders {
 
 /// `'sha256-…'` of each inline `<script>` (one without `src`) of an HTML page, in order.
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    inline_hashes(html, "script")
+}
+
+/// `'sha256-…'` of each `<style>` element of an HTML page, in order.
+pub fn inline_style_hashes(html: &str) -> Vec<String> {
+    inline_hashes(html, "style")
+}
+
+/// `'sha256-…'` of the text of each `<{element}>` of an HTML page without a `src`, in order.
+fn inline_hashes(html: &str, element: &str) -> Vec<String> {
     let lower = html.to_ascii_lowercase();
+    let (open, end) = (format!("<{element}"), format!("</{element}"));
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+    while let Some(start) = lower[at..].find(&open).map(|i| at + i) {
         let Some(tag_end) = lower[start..].find('>').map(|i| start + i + 1) else {
             break;
         };
-        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else {
+        // `<styles>` or `<scripted>` is another element.
+        if !lower[start + open.len()..]
+            .starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        {
+            at = tag_end;
+            continue;
+        }
+        let Some(close) = lower[tag_end..].find(&end).map(|i| tag_end + i) else {
             break;
         };
         let tag = &lower[start..tag_end];
@@ -57,15 +77,25 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     out
 }
 
-/// The policy, with `frame-ancestors` (source expressions separated by spaces) and the script hashes.
-pub fn content_security_policy(frame_ancestors: &str, script_hashes: &[String]) -> String {
-    let mut script = String::from("'self' 'wasm-unsafe-eval'");
-    for h in script_hashes {
-        script.push(' ');
-        script.push_str(h);
-    }
+/// The policy, with `frame-ancestors` (source expressions separated by spaces) and the hashes of the
+/// page's inline scripts and styles.
+pub fn content_security_policy(
+    frame_ancestors: &str,
+    script_hashes: &[String],
+    style_hashes: &[String],
+) -> String {
+    let with = |first: &str, hashes: &[String]| {
+        let mut out = String::from(first);
+        for h in hashes {
+            out.push(' ');
+            out.push_str(h);
+        }
+        out
+    };
+    let script = with("'self' 'wasm-unsafe-eval'", script_hashes);
+    let style = with("'self'", style_hashes);
     format!(
-        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src {script}; style-src {style}; img-src 'self' data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors {frame_ancestors}"
     )
@@ -95,15 +125,15 @@ impl SecurityHeaders {
     /// Reads `index.html` of the static folder (when there is one) for its inline scripts.
     pub fn new(cfg: &Config) -> Self {
         let index = cfg.static_dir.join("index.html");
-        let hashes = match std::fs::read_to_string(&index) {
-            Ok(html) => inline_script_hashes(&html),
+        let (scripts, styles) = match std::fs::read_to_string(&index) {
+            Ok(html) => (inline_script_hashes(&html), inline_style_hashes(&html)),
             Err(e) => {
-                tracing::warn!(path = %index.display(), error = %e, "no index.html: the CSP allows no inline script");
-                Vec::new()
+                tracing::warn!(path = %index.display(), error = %e, "no index.html: the CSP allows no inline script or style");
+                (Vec::new(), Vec::new())
             }
         };
         let ancestors = frame_ancestors(&cfg.frame_ancestors, &cfg.embed_origins);
-        let csp = content_security_policy(&ancestors, &hashes);
+        let csp = content_security_policy(&ancestors, &scripts, &styles);
         // X-Frame-Options cannot name other origins: with embed origins (or any list) only the CSP speaks.
         let frame_options = match ancestors.as_str() {
             "'none'" => Some(HeaderValue::from_static("DENY")),
@@ -210,6 +240,27 @@ mod tests {
         ));
         assert_eq!(h[0], format!("'sha256-{want}'"));
         assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
+    }
+
+    #[test]
+    fn hashes_style_elements_only() {
+        let html = "<head><link rel=\"stylesheet\" href=\"/a.css\"><style>.a{color:red}</style>\
+                    <styles>x</styles><STYLE media=\"print\">\r\n.b{}</STYLE></head>";
+        let sha = |t: &[u8]| {
+            let d = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(t));
+            format!("'sha256-{d}'")
+        };
+        assert_eq!(
+            inline_style_hashes(html),
+            [sha(b".a{color:red}"), sha(b"\n.b{}")]
+        );
+        assert!(inline_style_hashes("<p style=\"color:red\">no styles</p>").is_empty());
+        let csp = content_security_policy("'none'", &[sha(b"1")], &[sha(b".a{color:red}")]);
+        assert!(csp.contains(&format!(
+            "script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' {};",
+            sha(b"1"),
+            sha(b".a{color:red}")
+        )));
     }
 
     #[test]

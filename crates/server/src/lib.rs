@@ -104,9 +104,12 @@ pub fn app(state: AppState) -> Router {
                 }
             }),
         );
-    // `make web` writes .br (quality 11) and .gz next to the hashed files; without them, responses are
-    // compressed on the fly by the CompressionLayer below.
-    let index = ServeFile::new(dir.join("index.html"));
+    // `make web` writes .br (quality 11) and .gz next to the hashed files and index.html (which carries
+    // the first screen's script and style inline); without them, responses are compressed on the fly by
+    // the CompressionLayer below.
+    let index = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let shell_or_404 = tower::service_fn(move |req: Request| {
         let index = index.clone();
         async move {

@@ -451,6 +451,29 @@ async fn the_spa_is_served_with_fallback_and_cache_headers() {
         r.headers.get(header::CACHE_CONTROL).unwrap(),
         "public, max-age=31536000, immutable"
     );
+    // The page too (a release build's carries the first screen's script and style): at its own path and
+    // as the shell of a route.
+    std::fs::write(t.dir.join("static/index.html.br"), b"index-br").unwrap();
+    for uri in ["/", "/apps/new/template"] {
+        let req = Request::builder()
+            .uri(uri)
+            .header(header::ACCEPT_ENCODING, "gzip, br")
+            .body(Body::empty())
+            .unwrap();
+        let r = t.raw(req).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(
+            r.headers.get(header::CONTENT_ENCODING).unwrap(),
+            "br",
+            "{uri}"
+        );
+        assert_eq!(r.raw, b"index-br", "{uri}");
+        assert_eq!(
+            r.headers.get(header::CACHE_CONTROL).unwrap(),
+            "no-cache",
+            "{uri}"
+        );
+    }
 }
 
 /// Every stored value as text, with its table and column, read with the database's own driver.
@@ -728,6 +751,37 @@ async fn frame_ancestors_follow_the_option_and_the_csp_hashes_trunks_inline_load
     let r = t.get(&As::Nobody, "/api/v1/templates").await;
     assert!(header_str(&r, "content-security-policy")
         .contains("script-src 'self' 'wasm-unsafe-eval'; style-src"));
+}
+
+/// A release build's page carries its stylesheet inline (scripts/wasm-split/inline.py): the policy allows
+/// that `<style>` by its hash, and no other inline style.
+#[tokio::test]
+async fn the_csp_allows_the_pages_own_inline_style_by_its_hash() {
+    use base64::Engine;
+    use sha2::Digest;
+    let css = ".appreg{color:#1b1f24}";
+    let index = TRUNK_INDEX.replace("<title>", &format!("<style>{css}</style>\n    <title>"));
+    let t = test_app_with(|cfg| {
+        std::fs::write(cfg.static_dir.join("index.html"), &index).unwrap();
+    })
+    .await;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    for path in ["/", "/api/v1/templates"] {
+        let r = t.get(&As::Nobody, path).await;
+        let csp = header_str(&r, "content-security-policy");
+        assert!(
+            csp.contains(&format!("; style-src 'self' 'sha256-{hash}'; img-src")),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+    // Without a <style> in the page, only the stylesheet files of the origin.
+    let t = test_app_with(|cfg| {
+        std::fs::write(cfg.static_dir.join("index.html"), TRUNK_INDEX).unwrap();
+    })
+    .await;
+    let r = t.get(&As::Nobody, "/").await;
+    assert!(header_str(&r, "content-security-policy").contains("; style-src 'self'; img-src"));
 }
 
 #[tokio::test]
