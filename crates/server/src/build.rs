@@ -239,15 +239,31 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         move |p: &str| Some(format!("{p}{extra}").into_bytes())
     }
 
-    #[test]
-    fn reads_the_build_from_trunks_index() {
-        let b = Build::from_index(INDEX, files(""));
+    /// A reader of a split build: the loader's text for `/__wasm_split.js`, each other file its path.
+    fn split_files(loader: &str) -> impl Fn(&str) -> Option<Vec<u8>> + '_ {
+        move |p: &str| {
+            Some(if p == "/__wasm_split.js" {
+                loader.as_bytes().to_vec()
+            } else {
+                p.as_bytes().to_vec()
+            })
+        }
+    }
+
+    /// The glue, wasm and CSS of the test pages.
+    fn assert_names(b: &Build) {
         assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
         assert_eq!(
             b.wasm.as_deref(),
             Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
         );
         assert_eq!(b.css.as_deref(), Some("/main-47847a9b267d3149.css"));
+    }
+
+    #[test]
+    fn reads_the_build_from_trunks_index() {
+        let b = Build::from_index(INDEX, files(""));
+        assert_names(&b);
         assert_eq!(
             b.files,
             [
@@ -297,19 +313,9 @@ const a = () => fetch(new URL("./chunk_1-0123456789abcdef.wasm", import.meta.url
 const b = () => fetch(new URL("./split_later-a7e65d009a09e308.wasm", import.meta.url));
 const c = () => fetch(new URL("./split_later-a7e65d009a09e308.wasm", import.meta.url));
 const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
-        let read = |p: &str| {
-            Some(if p == "/__wasm_split.js" {
-                loader.as_bytes().to_vec()
-            } else {
-                p.as_bytes().to_vec()
-            })
-        };
-        let b = Build::from_index(&index, read);
-        assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
-        assert_eq!(
-            b.wasm.as_deref(),
-            Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
-        );
+        let read = split_files(loader);
+        let b = Build::from_index(&index, &read);
+        assert_names(&b);
         assert_eq!(
             b.files,
             [
@@ -353,20 +359,9 @@ const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
 <script type="module">var l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",location.origin)));const w=await P({module_or_path:"/appreg-web-27817fe5ceaa7f2d_bg.wasm"});</script></head>
   <body></body></html>"#;
         let loader = r#"import{initSync as u}from"./appreg-web-27817fe5ceaa7f2d.js";const l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",import.meta.url)));"#;
-        let read = |p: &str| {
-            Some(if p == "/__wasm_split.js" {
-                loader.as_bytes().to_vec()
-            } else {
-                p.as_bytes().to_vec()
-            })
-        };
+        let read = split_files(loader);
         let b = Build::from_index(index, read);
-        assert_eq!(b.js.as_deref(), Some("/appreg-web-27817fe5ceaa7f2d.js"));
-        assert_eq!(
-            b.wasm.as_deref(),
-            Some("/appreg-web-27817fe5ceaa7f2d_bg.wasm")
-        );
-        assert_eq!(b.css.as_deref(), Some("/main-47847a9b267d3149.css"));
+        assert_names(&b);
         assert_eq!(
             b.files,
             [
