@@ -22,7 +22,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sha2::Digest;
+use std::io::Read;
 use std::path::Path;
+use tower_http::services::ServeFile;
 
 /// The service worker's template.
 pub const SW_TEMPLATE: &str = include_str!("../assets/sw.js");
@@ -196,6 +198,49 @@ impl Scripts {
             embed: Bytes::from(build.fill(EMBED_TEMPLATE)),
         })
     }
+}
+
+/// The service that serves the page (`/` and every client-side route), with its precompressed copies
+/// (`index.html.br`, `.gz`, written by `make web`) only when each decodes to `index.html` itself. The
+/// security policy carries the hashes of the page's inline script and style as read from `index.html`
+/// at start-up, so a stale copy (an `index.html` changed by hand after `make web`) would be a page whose
+/// script and style the browser refuses: it is left out, with a warning, and the page is compressed on
+/// the fly instead.
+pub fn page_service(static_dir: &Path) -> ServeFile {
+    let index = static_dir.join("index.html");
+    let mut page = ServeFile::new(&index);
+    let Ok(html) = std::fs::read(&index) else {
+        return page;
+    };
+    if same_page(&static_dir.join("index.html.br"), &html, |b| {
+        let mut out = Vec::new();
+        brotli_decompressor::Decompressor::new(b, 4096)
+            .read_to_end(&mut out)
+            .map(|_| out)
+    }) {
+        page = page.precompressed_br();
+    }
+    if same_page(&static_dir.join("index.html.gz"), &html, |b| {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(b)
+            .read_to_end(&mut out)
+            .map(|_| out)
+    }) {
+        page = page.precompressed_gzip();
+    }
+    page
+}
+
+/// Whether the file `copy` exists and decodes to `html`; a copy that does not is reported.
+fn same_page(copy: &Path, html: &[u8], decode: impl Fn(&[u8]) -> std::io::Result<Vec<u8>>) -> bool {
+    let Ok(bytes) = std::fs::read(copy) else {
+        return false;
+    };
+    let same = decode(&bytes).is_ok_and(|page| page == html);
+    if !same {
+        tracing::warn!(path = %copy.display(), "not index.html compressed (stale? run `make web` again): not served; the page is compressed on the fly");
+    }
+    same
 }
 
 /// A generated script with its caching rule.

@@ -36,7 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -106,10 +106,9 @@ pub fn app(state: AppState) -> Router {
         );
     // `make web` writes .br (quality 11) and .gz next to the hashed files and index.html (which carries
     // the first screen's script and style inline); without them, responses are compressed on the fly by
-    // the CompressionLayer below.
-    let index = ServeFile::new(dir.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
+    // the CompressionLayer below. The page is served by `index` alone (`/` too), whose copies are
+    // checked against it once (build::page_service).
+    let index = build::page_service(&dir);
     let shell_or_404 = tower::service_fn(move |req: Request| {
         let index = index.clone();
         async move {
@@ -129,6 +128,7 @@ pub fn app(state: AppState) -> Router {
         }
     });
     let spa = ServeDir::new(&dir)
+        .append_index_html_on_directories(false)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(shell_or_404);

@@ -451,29 +451,114 @@ async fn the_spa_is_served_with_fallback_and_cache_headers() {
         r.headers.get(header::CACHE_CONTROL).unwrap(),
         "public, max-age=31536000, immutable"
     );
-    // The page too (a release build's carries the first screen's script and style): at its own path and
-    // as the shell of a route.
-    std::fs::write(t.dir.join("static/index.html.br"), b"index-br").unwrap();
-    for uri in ["/", "/apps/new/template"] {
+}
+
+/// `index.html`'s precompressed copies (`make web` writes them: a release build's page carries the first
+/// screen's script and style) are served for `/` and every route, but only a copy that is that page: the
+/// policy's hashes come from `index.html`, so a stale copy would be a page the browser refuses to run.
+#[tokio::test]
+async fn the_page_is_served_precompressed_only_when_the_copy_is_that_page() {
+    use std::io::{Read, Write};
+    const PAGE: &str = "<!doctype html><title>appreg</title><style>.a{}</style>";
+    let gzip = |b: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
+    let unbrotli = |b: &[u8]| {
+        let mut out = Vec::new();
+        brotli_decompressor::Decompressor::new(b, 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+    async fn get(t: &TestApp, uri: &str, accept: &str) -> Reply {
         let req = Request::builder()
             .uri(uri)
-            .header(header::ACCEPT_ENCODING, "gzip, br")
+            .header(header::ACCEPT_ENCODING, accept)
             .body(Body::empty())
             .unwrap();
-        let r = t.raw(req).await;
+        t.raw(req).await
+    }
+    // A fresh .gz and a stale .br (the page was changed after it was written).
+    let t = test_app_with(|cfg| {
+        std::fs::write(cfg.static_dir.join("index.html"), PAGE).unwrap();
+        std::fs::write(cfg.static_dir.join("index.html.gz"), gzip(PAGE.as_bytes())).unwrap();
+        std::fs::write(
+            cfg.static_dir.join("index.html.br"),
+            b"\x0b\x02\x80stale\x03",
+        )
+        .unwrap();
+    })
+    .await;
+    for uri in ["/", "/apps/new/template"] {
+        let r = get(&t, uri, "gzip").await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(
+            r.headers.get(header::CONTENT_ENCODING).unwrap(),
+            "gzip",
+            "{uri}"
+        );
+        assert_eq!(
+            r.raw,
+            gzip(PAGE.as_bytes()),
+            "{uri}: the file written at build time"
+        );
+        assert_eq!(
+            r.headers.get(header::CACHE_CONTROL).unwrap(),
+            "no-cache",
+            "{uri}"
+        );
+        // The stale brotli copy is not served: the page is compressed on the fly, and is the page.
+        let r = get(&t, uri, "br").await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert_eq!(
             r.headers.get(header::CONTENT_ENCODING).unwrap(),
             "br",
             "{uri}"
         );
-        assert_eq!(r.raw, b"index-br", "{uri}");
-        assert_eq!(
-            r.headers.get(header::CACHE_CONTROL).unwrap(),
-            "no-cache",
-            "{uri}"
+        assert_eq!(unbrotli(&r.raw), PAGE.as_bytes(), "{uri}");
+        let r = get(&t, uri, "identity").await;
+        assert_eq!(r.raw, PAGE.as_bytes(), "{uri}");
+    }
+    // A copy that is the page is served as written (bytes this test can tell from an on-the-fly one).
+    let t = test_app_with(|cfg| {
+        std::fs::write(cfg.static_dir.join("index.html"), PAGE).unwrap();
+        // A brotli stream of PAGE as uncompressed meta-blocks: valid, and unlike any encoder's output.
+        std::fs::write(
+            cfg.static_dir.join("index.html.br"),
+            raw_brotli(PAGE.as_bytes()),
+        )
+        .unwrap();
+    })
+    .await;
+    let r = get(&t, "/", "gzip, br").await;
+    assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    assert_eq!(r.raw, raw_brotli(PAGE.as_bytes()));
+    assert_eq!(unbrotli(&r.raw), PAGE.as_bytes());
+}
+
+/// `data` as a brotli stream of one uncompressed meta-block (RFC 7932, 9.2), for data under 64 KiB.
+fn raw_brotli(data: &[u8]) -> Vec<u8> {
+    assert!(!data.is_empty() && data.len() <= 65536);
+    // Bits, least significant first: WBITS 16 ("0"), ISLAST 0, MNIBBLES 4 ("00"), MLEN-1 in 16 bits,
+    // ISUNCOMPRESSED 1; then byte-aligned data; then an empty last meta-block (ISLAST 1, ISLASTEMPTY 1).
+    let mut bits: Vec<u8> = vec![0, 0, 0, 0];
+    let m = data.len() - 1;
+    bits.extend((0..16).map(|i| ((m >> i) & 1) as u8));
+    bits.push(1);
+    let mut out = Vec::new();
+    for chunk in bits.chunks(8) {
+        out.push(
+            chunk
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &bit)| b | (bit << i)),
         );
     }
+    out.extend_from_slice(data);
+    out.push(0b11);
+    out
 }
 
 /// Every stored value as text, with its table and column, read with the database's own driver.
