@@ -106,11 +106,12 @@ pub fn app(state: AppState) -> Router {
         );
     // `make web` writes .br (quality 11) and .gz next to the hashed files and index.html (which carries
     // the first screen's script and style inline); without them, responses are compressed on the fly by
-    // the CompressionLayer below. The page is served by `index` alone (`/` too), whose copies are
-    // checked against it once (build::page_service).
+    // the CompressionLayer below. The page is served by `index` alone (`/` and `/index.html` too), whose
+    // copies are checked against it once (build::page_service).
     let index = build::page_service(&dir);
+    let shell = index.clone();
     let shell_or_404 = tower::service_fn(move |req: Request| {
-        let index = index.clone();
+        let index = shell.clone();
         async move {
             // A missing file (its name has an extension) is a 404, never the app shell: a page of one
             // build must not get HTML where it asked for another build's script or stylesheet.
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .precompressed_gzip()
         .fallback(shell_or_404);
     let static_files = Router::new()
+        .route_service("/index.html", index)
         .fallback_service(spa)
         .layer(middleware::from_fn(cache_headers));
     Router::new()

@@ -127,24 +127,54 @@ async fn user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<Option<(Stri
     )
 }
 
-type RequestRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    Option<String>,
-);
+/// A publish request and its app, as the messages about it need them.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    app_id: String,
+    app_name: String,
+    environment: String,
+    message: String,
+    kind: String,
+    version: Option<i64>,
+    app_store_version: Option<i64>,
+    requested_by: String,
+    technical_contact: String,
+    reason: Option<String>,
+}
 
-/// A publish request's facts and who is involved: (request row, requester's address, technical contact).
+impl RequestRow {
+    /// The request in words, for the messages: `environment` is the environment's title, `requester`
+    /// and `message` what the message shows of them (empty: nothing).
+    fn facts<'a>(
+        &'a self,
+        request_id: &'a str,
+        environment: &'a str,
+        requester: &'a str,
+        message: &'a str,
+    ) -> RequestFacts<'a> {
+        let app_store = self.kind == appreg_core::api::PublishRequest::APP_STORE;
+        RequestFacts {
+            request_id,
+            app_id: &self.app_id,
+            app_name: &self.app_name,
+            environment,
+            app_store,
+            version: if app_store {
+                self.app_store_version
+            } else {
+                self.version
+            },
+            requester,
+            message,
+        }
+    }
+}
+
+/// A publish request with its app, when it exists.
 async fn request(conn: &mut AnyConnection, rid: &str) -> ApiResult<Option<RequestRow>> {
     Ok(sqlx::query_as(
-        "SELECT r.application_id, a.name, r.environment, r.message, r.kind, r.version, r.app_store_version, \
-         r.requested_by, a.technical_contact, r.reason \
+        "SELECT r.application_id AS app_id, a.name AS app_name, r.environment, r.message, r.kind, \
+         r.version, r.app_store_version, r.requested_by, a.technical_contact, r.reason \
          FROM publish_requests r JOIN applications a ON a.id = r.application_id WHERE r.id = $1",
     )
     .bind(rid)
@@ -168,22 +198,11 @@ pub async fn enqueue_publish_requested(
     let Some(r) = request(conn, rid).await? else {
         return Ok(0);
     };
-    let (app_id, app_name, env, message, kind, version, store_version, requested_by, _, _) = r;
-    let (requester_name, requester_email) = user(conn, &requested_by)
+    let (requester_name, requester_email) = user(conn, &r.requested_by)
         .await?
         .unwrap_or_else(|| ("Someone".into(), String::new()));
-    let app_store = kind == appreg_core::api::PublishRequest::APP_STORE;
-    let env = env_title(&env);
-    let facts = RequestFacts {
-        request_id: rid,
-        app_id: &app_id,
-        app_name: &app_name,
-        environment: &env,
-        app_store,
-        version: if app_store { store_version } else { version },
-        requester: &requester_name,
-        message: message.trim(),
-    };
+    let env = env_title(&r.environment);
+    let facts = r.facts(rid, &env, &requester_name, r.message.trim());
     let base = &state.cfg.portal_url;
     let kind = NotificationKind::PublishRequests;
     let event = format!("publish-requested:{rid}");
@@ -220,32 +239,21 @@ pub async fn enqueue_publish_decided(
     let Some(r) = request(conn, rid).await? else {
         return Ok(0);
     };
-    let (app_id, app_name, env, _, kind, version, store_version, requested_by, contact, reason) = r;
-    let requester = email_of(conn, &requested_by).await?.unwrap_or_default();
-    let app_store = kind == appreg_core::api::PublishRequest::APP_STORE;
-    let env = env_title(&env);
-    let facts = RequestFacts {
-        request_id: rid,
-        app_id: &app_id,
-        app_name: &app_name,
-        environment: &env,
-        app_store,
-        version: if app_store { store_version } else { version },
-        requester: "",
-        message: "",
-    };
+    let requester = email_of(conn, &r.requested_by).await?.unwrap_or_default();
+    let env = env_title(&r.environment);
+    let facts = r.facts(rid, &env, "", "");
     let event = format!(
         "publish-{}:{rid}",
         if approved { "approved" } else { "rejected" }
     );
     let content =
-        messages::publish_decided(&state.cfg.portal_url, &facts, approved, reason.as_deref());
+        messages::publish_decided(&state.cfg.portal_url, &facts, approved, r.reason.as_deref());
     enqueue(
         conn,
         state,
         NotificationKind::PublishDecisions,
         &event,
-        &[requester, contact],
+        &[requester, r.technical_contact.clone()],
         &content,
     )
     .await
@@ -280,7 +288,10 @@ pub async fn enqueue_ticket_reply(
 ) -> ApiResult<u64> {
     let mut to = if reply.from_app_manager {
         match request(conn, reply.publish_request_id).await? {
-            Some(r) => vec![email_of(conn, &r.7).await?.unwrap_or_default(), r.8.clone()],
+            Some(r) => vec![
+                email_of(conn, &r.requested_by).await?.unwrap_or_default(),
+                r.technical_contact,
+            ],
             None => Vec::new(),
         }
     } else {

@@ -454,7 +454,8 @@ async fn the_spa_is_served_with_fallback_and_cache_headers() {
 }
 
 /// `index.html`'s precompressed copies (`make web` writes them: a release build's page carries the first
-/// screen's script and style) are served for `/` and every route, but only a copy that is that page: the
+/// screen's script and style) are served for `/`, `/index.html` and every route, but only a copy that is
+/// that page: the
 /// policy's hashes come from `index.html`, so a stale copy would be a page the browser refuses to run.
 #[tokio::test]
 async fn the_page_is_served_precompressed_only_when_the_copy_is_that_page() {
@@ -491,7 +492,7 @@ async fn the_page_is_served_precompressed_only_when_the_copy_is_that_page() {
         .unwrap();
     })
     .await;
-    for uri in ["/", "/apps/new/template"] {
+    for uri in ["/", "/index.html", "/apps/new/template"] {
         let r = get(&t, uri, "gzip").await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert_eq!(
