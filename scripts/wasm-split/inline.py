@@ -11,9 +11,10 @@ which ends later by their size. Carried inside the page instead, they arrive in 
   - the main wasm's and /api/v1/me's preloads move to the top of <head>, so the browser asks for them
     from the page's first bytes, before the inlined text has arrived.
 The files stay in the build (the embedding loader /embed.js imports the glue and adds the stylesheet;
-the service worker keeps them): <meta name="appreg-glue|appreg-css|appreg-loader" content="/..."> name
-them, which is how the server still finds them (crates/server/src/build.rs). The server allows the inline
-script and style by their SHA-256 (crates/server/src/headers.rs)."""
+the service worker keeps them): <meta name="appreg-glue|appreg-css" content="/..."> name them, as
+stage.sh's <meta name="appreg-loader"> names the loader; that is how the server still finds them
+(crates/server/src/build.rs). The server allows the inline script and style by their SHA-256
+(crates/server/src/headers.rs)."""
 import os
 import re
 import subprocess
@@ -41,7 +42,6 @@ css_link = one(r'<link rel="stylesheet" href="(/[A-Za-z0-9_.-]+\.css)"[^>]*>', h
 css = css_link.group(1)
 wasm_preload = one(r'<link rel="preload" href="/[A-Za-z0-9_.-]+_bg\.wasm"[^>]*>', html, "wasm preload").group(0)
 me_preload = one(r'[ \t]*<!--(?:(?!-->).)*-->\s*<link rel="preload" href="/api/v1/me"[^>]*>\n?', html, "/api/v1/me preload").group(0)
-loader = os.path.exists(os.path.join(stage, "__wasm_split.js"))
 
 # The bundle: Trunk's script with the glue (and through it the loader) imported from the stage folder.
 entry = os.path.join(stage, ".appreg-entry.mjs")
@@ -62,9 +62,8 @@ if "import.meta" in code or re.search(r"\bimport\s*[*{(\"']", code):
 # The page: the preloads first, then the files' names, the style and the script.
 html = html.replace(me_preload, "").replace(wasm_preload, "")
 html = re.sub(r'\s*<link rel="modulepreload" href="/[A-Za-z0-9_.-]+\.js"[^>]*>', "", html)
+# (stage.sh has named the loader already.)
 names = [f'<meta name="appreg-glue" content="{glue}" />', f'<meta name="appreg-css" content="{css}" />']
-if loader:
-    names.append('<meta name="appreg-loader" content="/__wasm_split.js" />')
 html = html.replace(css_link.group(0), "\n    ".join(names + [f"<style>{style}</style>"]))
 html = html.replace(script.group(0), f'<script type="module">{code}</script>')
 title = one(r"[ \t]*<title>.*?</title>\n", html, "title")

@@ -5,7 +5,7 @@
 #     server caches it for a year like every hashed build file) and the loader is rewritten to fetch it;
 #   - the loader's import of the main module ("./appreg-web.js") is rewritten to Trunk's hashed glue;
 #   - the loader itself keeps its name, `__wasm_split.js` (the main wasm imports it by that name), so
-#     the server revalidates it; index.html preloads it, before the main wasm.
+#     the server revalidates it; index.html names it in a <meta name="appreg-loader">.
 # Then, for every release build (the SPA, and the counter and floor of `make size`, built the same way):
 # the glue, the CSS and the loader are minified (esbuild) and index.html gets their new SRI hashes; the
 # SPA's index.html then carries them inline (inline.py).
@@ -36,15 +36,14 @@ stage_modules() {
     cp "$f" "$stage/$name-$hash.wasm"
     sed -i "s#\"./$name.wasm\"#\"./$name-$hash.wasm\"#" "$stage/__wasm_split.js"
   done
-  # Fetch the loader with the glue, and before the main wasm: the glue imports it statically, so the glue
-  # (and with it `init`, which compiles the wasm while it streams in) cannot start before the loader is
-  # there. Asked for after the wasm, on a slow link it arrived after it, and the wasm was compiled only
-  # once it was all there (about 20 ms later on the slow profile of `make bench-web`).
+  # The page names the loader, so that the server finds the modules it fetches and lists them with the
+  # build (crates/server/src/build.rs: the service worker keeps them for offline use). A <meta> fetches
+  # nothing: the glue imports the loader, and a release page carries both inside it (inline.py).
   grep -q '<script type="module">' "$stage/index.html" || {
     echo "wasm-split/stage.sh: Trunk's inline module script was not found in index.html (a new Trunk?): see this script" >&2
     exit 1
   }
-  sed -i '0,/<script type="module">/s##<link rel="modulepreload" href="/__wasm_split.js" crossorigin="anonymous" />\n<script type="module">#' "$stage/index.html"
+  sed -i '0,/<script type="module">/s##<meta name="appreg-loader" content="/__wasm_split.js" />\n<script type="module">#' "$stage/index.html"
 }
 if [ -n "$glue" ]; then
   stage_modules

@@ -49,11 +49,7 @@ pub fn PartnerPage() -> impl IntoView {
         let (p, mut q) = (partner.get().map(|p| p.id), query.get());
         async move {
             let Some(p) = p else {
-                return Err(ApiError::Http {
-                    status: 404,
-                    problem: None,
-                    body: String::new(),
-                });
+                return Err(ApiError::http(404, String::new()));
             };
             // Answers can arrive out of order: whichever read finishes last answers for the
             // search and filters on screen now, so an older answer never replaces a newer one.

@@ -346,10 +346,10 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 
     #[test]
     fn a_split_builds_on_demand_modules_belong_to_it() {
-        // As scripts/wasm-split/stage.sh leaves it: the loader asked for before the glue and the wasm.
+        // As scripts/wasm-split/stage.sh leaves it: the loader named before Trunk's module script.
         let index = INDEX.replace(
             "<script type=\"module\">",
-            "<link rel=\"modulepreload\" href=\"/__wasm_split.js\" crossorigin=\"anonymous\" />\n<script type=\"module\">",
+            "<meta name=\"appreg-loader\" content=\"/__wasm_split.js\" />\n<script type=\"module\">",
         );
         // The loader as scripts/wasm-split/stage.sh leaves it (abridged): the glue, then two modules,
         // one named twice; a path that is not plain is not a module of the build.
