@@ -191,6 +191,7 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 /// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     use gloo_net::http::{Method, RequestBuilder};
+    use wasm_bindgen::JsCast;
     let method = match req.method {
         "POST" => Method::POST,
         "PATCH" => Method::PATCH,
@@ -205,24 +206,42 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
     }
-    let sent = match req.body {
-        Some(body) => {
-            builder
-                .header("Content-Type", "application/json")
-                .body(body)
-                .map_err(|e| e.to_string())?
-                .send()
-                .await
-        }
-        None => builder.send().await,
+    let resp = match (early_me(&req), req.body) {
+        (Some(pending), _) => wasm_bindgen_futures::JsFuture::from(pending)
+            .await
+            .map(|r| gloo_net::http::Response::from(r.unchecked_into::<web_sys::Response>()))
+            .map_err(|_| "fetch failed".to_string())?,
+        (None, Some(body)) => builder
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(|e| e.to_string())?
+            .send()
+            .await
+            .map_err(|e| e.to_string())?,
+        (None, None) => builder.send().await.map_err(|e| e.to_string())?,
     };
-    let resp = sent.map_err(|e| e.to_string())?;
     Ok(HttpResponse {
         status: resp.status(),
         etag: resp.headers().get("ETag"),
         stored_at: resp.headers().get("x-appreg-stored-at"),
         body: resp.text().await.map_err(|e| e.to_string())?,
     })
+}
+
+/// The first `GET /api/v1/me` of `index.html`, which the page sends as soon as it is parsed so that
+/// the answer is read while the wasm compiles (`appregMe`: a promise of the response, its body read
+/// already), taken once. `None` for any other request, and when there is none to take (another page,
+/// an API on another origin, a host's token, or taken already): then the request is sent now.
+fn early_me(req: &HttpRequest) -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    if req.method != "GET" || req.url != "/api/v1/me" || req.header("Authorization").is_some() {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("appregMe");
+    let pending = js_sys::Reflect::get(&window, &key).ok()?.dyn_into().ok()?;
+    js_sys::Reflect::set(&window, &key, &wasm_bindgen::JsValue::UNDEFINED).ok()?;
+    Some(pending)
 }
 
 /// The host's bearer token when embedded with one, else the CSRF header on state-changing requests

@@ -45,6 +45,9 @@ pub fn Confirm(
     };
     let dialog = format!("{id}-dialog");
     let question_id = format!("{id}-question");
+    // The dialog is drawn only while it is open: a page with a Confirm per row (secrets,
+    // certificates) or per wizard step builds one button each, not a hidden dialog each. (A closed
+    // disclosure's `aria-controls` may name what is not there yet: `aria-expanded` says it is closed.)
     view! {
         <button
             type="button"
@@ -59,29 +62,30 @@ pub fn Confirm(
         >
             {text}
         </button>
-        <div
-            class="confirm"
-            id=dialog
-            role="alertdialog"
-            aria-labelledby=question_id.clone()
-            hidden=move || !open.get()
-            on:keydown=move |ev| if ev.key() == "Escape" { close() }
-        >
-            <p id=question_id.clone()>{question}</p>
-            <div class="actions">
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| {
-                        open.set(false);
-                        on_yes.run(());
-                    }
-                >
-                    {move || if pending.get() { "Working…" } else { yes }}
-                </button>
-                <button type="button" node_ref=cancel on:click=move |_| close()>{no}</button>
+        {move || open.get().then(|| view! {
+            <div
+                class="confirm"
+                id=dialog.clone()
+                role="alertdialog"
+                aria-labelledby=question_id.clone()
+                on:keydown=move |ev| if ev.key() == "Escape" { close() }
+            >
+                <p id=question_id.clone()>{question.clone()}</p>
+                <div class="actions">
+                    <button
+                        type="button"
+                        class="danger"
+                        disabled=move || pending.get()
+                        on:click=move |_| {
+                            open.set(false);
+                            on_yes.run(());
+                        }
+                    >
+                        {move || if pending.get() { "Working…" } else { yes }}
+                    </button>
+                    <button type="button" node_ref=cancel on:click=move |_| close()>{no}</button>
+                </div>
             </div>
-        </div>
+        })}
     }
 }

@@ -310,13 +310,16 @@ impl Ctx {
         }
     }
 
+    /// Shows another page: the page first, its address in the address bar right after
+    /// ([`routes::write_route_soon`]).
     pub fn navigate(&self, route: Route) {
-        routes::write_route(&route, false);
+        routes::write_route_soon(route.clone(), false);
         self.route.set(route);
     }
 
+    /// [`Ctx::navigate`] without a new history entry.
     pub fn replace(&self, route: Route) {
-        routes::write_route(&route, true);
+        routes::write_route_soon(route.clone(), true);
         self.route.set(route);
     }
 

@@ -50,10 +50,14 @@ test('the release build has an on-demand module; the glue, its loader and the CS
   // page's first bytes.
   const at = (re) => html.search(re);
   assert.ok(at(/<link rel="preload" href="\/appreg-web-[0-9a-f]+_bg\.wasm"/) < at(/<style>/), 'the wasm preload comes after the style');
-  // The policy allows exactly these two by their hashes (no 'unsafe-inline').
+  // Besides the bundle, one small classic script: the early GET /api/v1/me (index.html; start.test.js).
+  const classic = [...html.matchAll(/<script>([^]*?)<\/script>/g)].map((m) => m[1]);
+  assert.equal(classic.length, 1, 'one classic inline script');
+  assert.match(classic[0], /^appregMe=fetch\("\/api\/v1\/me"/);
+  // The policy allows exactly these scripts and the style by their hashes (no 'unsafe-inline').
   const csp = res.headers.get('content-security-policy');
   const sha = (t) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`;
-  assert.ok(csp.includes(`script-src 'self' 'wasm-unsafe-eval' ${sha(script)};`), csp);
+  assert.ok(csp.includes(`script-src 'self' 'wasm-unsafe-eval' ${sha(classic[0])} ${sha(script)};`), csp);
   assert.ok(csp.includes(`style-src 'self' ${sha(style)};`), csp);
   assert.doesNotMatch(csp, /unsafe-inline/);
   // The files stay in the build, named by the page (for /embed.js and the service worker), minified,

@@ -1,0 +1,65 @@
+// A first visit's start (#16): index.html asks for /api/v1/me itself as soon as it is parsed (a small
+// inline script, `appregMe`), so the answer is read while the wasm compiles; the app's first request for
+// it takes that answer instead of asking again. A failure of that early request is the app's to report
+// like any other, and "Try again" asks anew.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, contextAs, atStep, noPageErrors, BASE } from '../lib.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("a first visit reads who is signed in once: the app takes the page's early answer", async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    // What the page's scripts fetch, in order (the glue fetches the main wasm; the app, /api/v1/me).
+    await page.addInitScript(() => {
+      window.__fetched = [];
+      const fetch0 = window.fetch;
+      window.fetch = function (u, ...rest) {
+        window.__fetched.push(new URL(String(u?.url ?? u), location.href).pathname);
+        return fetch0.call(this, u, ...rest);
+      };
+    });
+    await page.goto(`${BASE}/#/new/template`);
+    await atStep(page, 'Choose a template and app type');
+    await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
+    // /api/v1/me was asked for once, before the main wasm (so while it downloads and compiles), and
+    // the app asked no more: it took that answer.
+    const fetched = (await page.evaluate(() => window.__fetched)).filter((p) => p === '/api/v1/me' || p.endsWith('_bg.wasm'));
+    assert.equal(fetched.length, 2, fetched.join(', '));
+    assert.equal(fetched[0], '/api/v1/me', `asked for before the wasm: ${fetched.join(', ')}`);
+    assert.match(fetched[1], /^\/appreg-web-[0-9a-f]+_bg\.wasm$/);
+    assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the app took the early answer');
+    // One request for it went out: the page's preload, which the early request used (a request of
+    // its own would be a second entry).
+    const entries = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
+    assert.equal(entries, 1, 'one request for /api/v1/me');
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a failed early request is reported by the app, and Try again asks anew", async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    let down = true;
+    let asked = 0;
+    await page.route('**/api/v1/me', (route) => { asked += 1; return down ? route.abort('connectionrefused') : route.continue(); });
+    await page.goto(`${BASE}/#/new/template`);
+    const alert = page.locator('#me-failed');
+    await alert.getByText('The server could not be reached. Check your connection and try again.').waitFor();
+    const before = asked;
+    down = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await atStep(page, 'Choose a template and app type');
+    assert.ok(asked > before, 'Try again sent a request of its own');
+    // The early request's failure was handed to the app, never reported as an unhandled rejection.
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
