@@ -71,10 +71,10 @@ fn Unavailable(id: &'static str, message: String) -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let ctx = use_ctx();
-    // The URL rules' module, once the first screen is drawn (the wizard needs it from step 3 on); the
-    // service worker once the rules are in (its install then finds their files in the HTTP cache) or
-    // could not be fetched.
-    Effect::new(|_| rules::load());
+    // The URL rules' module, once the first screen is drawn and the browser is idle (the wizard needs
+    // it from step 3 on); the service worker once the rules are in (its install then finds their files
+    // in the HTTP cache) or could not be fetched.
+    Effect::new(|_| ui::when_idle(rules::load));
     Effect::new(|_| {
         if rules::state() != rules::Load::Loading {
             sw::start();
@@ -319,15 +319,28 @@ fn MessagesLink(
     /// at every step of the wizard or section of the console.
     page: Memo<Route>,
 ) -> impl IntoView {
+    // Read once the browser is idle: the first screen does not wait for it.
+    let idle = RwSignal::new(false);
+    ui::when_idle(move || {
+        idle.try_set(true);
+    });
+    view! {
+        <a href=Route::Messages.href() id="messages-link">
+            "Messages"
+            {move || idle.get().then(|| view! { <UnreadCount page=page /> })}
+        </a>
+    }
+}
+
+/// The number of unread conversations, next to "Messages" when there are any.
+#[component]
+fn UnreadCount(page: Memo<Route>) -> impl IntoView {
     let counts = ui::read(move || {
         page.track();
         api::unread_tickets()
     });
     let unread = move || counts.get().and_then(Result::ok).map_or(0, |c| c.total);
-    view! {
-        <a href=Route::Messages.href() id="messages-link">
-            "Messages"
-            {move || (unread() > 0).then(|| view! { " "<span class="badge expiring" id="unread-count">{unread()}<span class="visually-hidden">" unread"</span></span> })}
-        </a>
+    move || {
+        (unread() > 0).then(|| view! { " "<span class="badge expiring" id="unread-count">{unread()}<span class="visually-hidden">" unread"</span></span> })
     }
 }

@@ -370,6 +370,21 @@ pub fn focus_at_next_frame(el: web_sys::HtmlElement) {
     });
 }
 
+/// Runs `f` once the browser is idle (`requestIdleCallback`, within 2 s; the next task where the
+/// browser has no such call): what the screen just drawn does not need waits for the user's first
+/// clicks rather than going before them.
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(w) = web_sys::window() else { return };
+    let f = Closure::once_into_js(f);
+    let f: &js_sys::Function = f.unchecked_ref();
+    let options = web_sys::IdleRequestOptions::new();
+    options.set_timeout(2000);
+    if w.request_idle_callback_with_options(f, &options).is_err() {
+        let _ = w.set_timeout_with_callback(f);
+    }
+}
+
 /// Where a read is drawn: as a block of the page, or as the items of the list it fills.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Shape {

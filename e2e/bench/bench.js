@@ -3,7 +3,8 @@
 // then the wasm validators on a 100-URL list. It prints figures; it asserts nothing.
 //
 // Times are performance.now() milliseconds since navigation start, measured inside the page (so the
-// driver's own latency does not count), median of LOADS loads, signed in:
+// driver's own latency does not count), median of LOADS loads, signed in, the SPA and the static page
+// loaded in turns:
 // - the static page is interactive when its six template radios are in the document;
 // - the SPA is interactive when a click on a template and on Next reaches the name step: a probe clicks
 //   "Web app" and Next as soon as they exist and takes the time when the name field appears.
@@ -69,22 +70,26 @@ async function visits(browser, url) {
   }
 }
 
-async function series(browser, url) {
-  const first = [];
-  const repeat = [];
+/** LOADS first and repeat visits of each URL, taken in turns (a, b, a, b, ...), so that both see the
+ *  machine in the same state: a series of one and then a series of the other moved their ratio by more
+ *  than a change to the SPA did. The median of each. */
+async function series(browser, urls) {
+  const runs = urls.map(() => ({ first: [], repeat: [] }));
   for (let i = 0; i < LOADS; i++) {
-    let v;
-    try {
-      v = await visits(browser, url);
-    } catch (e) {
-      // A load that never became interactive is reported and measured again, not silently dropped.
-      console.log(`  (a load of ${url} did not become interactive: ${String(e).split('\n')[0]}; measured again)`);
-      v = await visits(browser, url);
+    for (const [k, url] of urls.entries()) {
+      let v;
+      try {
+        v = await visits(browser, url);
+      } catch (e) {
+        // A load that never became interactive is reported and measured again, not silently dropped.
+        console.log(`  (a load of ${url} did not become interactive: ${String(e).split('\n')[0]}; measured again)`);
+        v = await visits(browser, url);
+      }
+      runs[k].first.push(v.first);
+      runs[k].repeat.push(v.repeat);
     }
-    first.push(v.first);
-    repeat.push(v.repeat);
   }
-  return { first: median(first), repeat: median(repeat) };
+  return runs.map((r) => ({ first: median(r.first), repeat: median(r.repeat) }));
 }
 
 /** The load series, unthrottled and through the throttling proxy, printed side by side. */
@@ -93,14 +98,13 @@ async function loads(browser) {
   const slow = await throttle({ target: PORT, port: PORT + 10, ...SLOW });
   try {
     for (const [name, base] of [['unthrottled', BASE], ['slow (150 ms RTT, 1.6 Mbit/s)', slow.url]]) {
-      const spa = await series(browser, `${base}/#/new/template`);
-      const stat = await series(browser, `${base}/static-form.html`);
+      const [spa, stat] = await series(browser, [`${base}/#/new/template`, `${base}/static-form.html`]);
       rows.push({ name, spa, stat });
     }
   } finally {
     await slow.close();
   }
-  console.log(`load to interactive, median of ${LOADS} loads each (SPA: a template and Next reach the name step; static: the six radios are there)`);
+  console.log(`load to interactive, median of ${LOADS} loads each, in turns (SPA: a template and Next reach the name step; static: the six radios are there)`);
   console.log(`  ${'network'.padEnd(32)} ${'visit'.padEnd(7)} ${'SPA'.padStart(9)} ${'static'.padStart(9)}   ratio`);
   for (const { name, spa, stat } of rows) {
     for (const visit of ['first', 'repeat']) {

@@ -3,8 +3,8 @@
 // pages fetches it once; a failed fetch says so and "Try again" loads it.
 // The URL rules and the screens that need them (the wizard's steps after Name, the success page) are
 // another (with a chunk of what they share with the console: the URL parser, the regex engine, ...):
-// fetched once the first screen is drawn, so the template and name steps work before they arrive; the
-// URL step says it is loading until they do, and offers "Try again" if they cannot.
+// fetched once the first screen is drawn and the browser is idle, so the template and name steps work
+// before they arrive; the URL step says it is loading until they do, and offers "Try again" if they cannot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

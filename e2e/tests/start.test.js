@@ -1,10 +1,11 @@
 // A first visit's start (#16): index.html asks for /api/v1/me itself as soon as it is parsed (a small
 // inline script, `appregMe`), so the answer is read while the wasm compiles; the app's first request for
 // it takes that answer instead of asking again. A failure of that early request is the app's to report
-// like any other, and "Try again" asks anew.
+// like any other, and "Try again" asks anew. The app's own navigations write the address right after the
+// next page is drawn, as a history entry the browser's Back and Forward move through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, contextAs, atStep, noPageErrors, BASE } from '../lib.js';
+import { launch, contextAs, atStep, templateRadio, nextButton, until, noPageErrors, BASE } from '../lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -58,6 +59,30 @@ test("a failed early request is reported by the app, and Try again asks anew", a
     await atStep(page, 'Choose a template and app type');
     assert.ok(asked > before, 'Try again sent a request of its own');
     // The early request's failure was handed to the app, never reported as an unhandled rejection.
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the address follows the wizard's steps: Next adds a history entry, the browser's Back and Forward move between steps", async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    await page.goto(`${BASE}/#/new/template`);
+    await atStep(page, 'Choose a template and app type');
+    await templateRadio(page, 'web').check();
+    const entries = await page.evaluate(() => history.length);
+    await nextButton(page).click();
+    await atStep(page, 'Name your application');
+    // Written right after the step is drawn (routes::write_route_soon), as a new entry.
+    await until(() => page.evaluate(() => location.hash), (h) => h === '#/new/name', { what: 'the address of the name step' });
+    assert.equal(await page.evaluate(() => history.length), entries + 1, 'one new entry');
+    await page.goBack();
+    await atStep(page, 'Choose a template and app type');
+    assert.equal(await page.evaluate(() => location.hash), '#/new/template');
+    assert.ok(await templateRadio(page, 'web').isChecked(), 'the choice is kept');
+    await page.goForward();
+    await atStep(page, 'Name your application');
     noPageErrors(page);
   } finally {
     await context.close();
