@@ -158,10 +158,10 @@ pub fn current_route() -> Route {
         .unwrap_or(Route::Home)
 }
 
-/// Writes a route into the address bar (a history entry, or a replacement). Both go through the
-/// History API: setting `location.hash` would also make the browser look for an element with that id to
-/// scroll to, which lays out the half-updated page in the middle of the click (about 9 ms on a first
-/// visit's Next). Back and Forward still fire `hashchange`, which [`Ctx`](crate::Ctx) listens to.
+/// Writes a route into the address bar (a history entry, or a replacement), through the History API:
+/// setting `location.hash` would also fire `hashchange` for a route the app is already on, and have the
+/// browser look for an element with that id to scroll to. Back and Forward still fire `hashchange`,
+/// which [`Ctx`](crate::Ctx) listens to.
 pub fn write_route(route: &Route, replace: bool) {
     let Some(w) = web_sys::window() else { return };
     let href = route.href();
