@@ -6,7 +6,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
 
-.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline size size-budget twiggy lint fmt chaos chaos-small bench-abuse
+.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline bench-ab size size-budget twiggy lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -77,6 +77,11 @@ bench-web: web server
 ## Where a first visit's time goes: each file's bytes and the app's start, on the slow profile.
 bench-timeline: web server
 	BENCH_SCRIPT=e2e/bench/timeline.js bash e2e/bench-web.sh
+
+## This build's unthrottled first visit next to another build's (OTHER=DIR, a dist/ of another revision),
+## the two and the static page loaded in turns.
+bench-ab: web server
+	bash e2e/bench-ab.sh "$(OTHER)"
 
 bench-server:
 	@bash scripts/bench-server.sh
