@@ -73,8 +73,10 @@ test('a new build: the update prompt, the old build whole until Reload, then the
     await until(() => stylesheet(page).catch(() => ''), (p) => p === `/${v2.css}`, { timeout: 20000, what: 'the new stylesheet' });
     await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
     assert.equal(await buildMark(page), 'v2');
-    const files = await page.evaluate(() => performance.getEntriesByType('resource')
-      .map((e) => new URL(e.name).pathname).filter((p) => /\.(js|wasm|css)$/.test(p)));
+    // The main wasm, then the URL rules' module and its chunk, fetched once the page is idle.
+    const files = await until(() => page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname).filter((p) => /\.(js|wasm|css)$/.test(p))), (fs) => fs.length >= 3,
+    { timeout: 10000, what: 'the build\'s files' });
     const index = readFileSync(path.join(v2.dir, 'index.html'), 'utf8');
     // The on-demand modules (the URL rules are fetched on every start) are named by the build's loader.
     const loader = readFileSync(path.join(v2.dir, '__wasm_split.js'), 'utf8');
