@@ -12,10 +12,7 @@ work=$(mktemp -d /tmp/appreg-ab.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 serve() { # serve NAME DIST PORT
-  mkdir -p "$work/$1/static"
-  cp "$2"/* "$work/$1/static/"
-  cp e2e/bench/static-form.html e2e/bench/static-form.js "$work/$1/static/"
-  cp "$(ls "$2"/main-*.css | head -n1)" "$work/$1/static/main.css"
+  bash e2e/prepare-static.sh "$work/$1/static" "$2"
   RUST_LOG=warn ./target/debug/appreg serve --addr "127.0.0.1:$3" --database-url "sqlite://$work/$1/appreg.db" \
     --static "$work/$1/static" --demo >"$work/$1/server.log" 2>&1 &
   pids+=($!)

@@ -192,33 +192,38 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     use gloo_net::http::{Method, RequestBuilder};
     use wasm_bindgen::JsCast;
-    let method = match req.method {
-        "POST" => Method::POST,
-        "PATCH" => Method::PATCH,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        _ => Method::GET,
-    };
-    let mut builder = RequestBuilder::new(&req.url)
-        .method(method)
-        .credentials(credentials(&req.headers))
-        .header("Accept", "application/json");
-    for (k, v) in &req.headers {
-        builder = builder.header(k, v);
-    }
-    let resp = match (early_me(&req), req.body) {
-        (Some(pending), _) => wasm_bindgen_futures::JsFuture::from(pending)
+    let resp = if let Some(pending) = early_me(&req) {
+        wasm_bindgen_futures::JsFuture::from(pending)
             .await
             .map(|r| gloo_net::http::Response::from(r.unchecked_into::<web_sys::Response>()))
-            .map_err(|_| "fetch failed".to_string())?,
-        (None, Some(body)) => builder
-            .header("Content-Type", "application/json")
-            .body(body)
-            .map_err(|e| e.to_string())?
-            .send()
-            .await
-            .map_err(|e| e.to_string())?,
-        (None, None) => builder.send().await.map_err(|e| e.to_string())?,
+            .map_err(|_| "fetch failed".to_string())?
+    } else {
+        let method = match req.method {
+            "POST" => Method::POST,
+            "PATCH" => Method::PATCH,
+            "PUT" => Method::PUT,
+            "DELETE" => Method::DELETE,
+            _ => Method::GET,
+        };
+        let mut builder = RequestBuilder::new(&req.url)
+            .method(method)
+            .credentials(credentials(&req.headers))
+            .header("Accept", "application/json");
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        let sent = match req.body {
+            Some(body) => {
+                builder
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .map_err(|e| e.to_string())?
+                    .send()
+                    .await
+            }
+            None => builder.send().await,
+        };
+        sent.map_err(|e| e.to_string())?
     };
     Ok(HttpResponse {
         status: resp.status(),

@@ -1,22 +1,18 @@
 // `make bench-ab OTHER=DIR`: this build's first visit next to another build's, unthrottled, on the same
 // machine at the same time. Two servers (this build's dist/ on A_URL, the other on B_URL) and the static
 // page are loaded in turns (A, B, static; the next round backwards), AB_LOADS times each (default 30), each
-// a first visit in a fresh context that goes to about:blank first as `make bench-web` does; the probe and
-// "interactive" are bench.js's. It prints the median and quartiles of each and the ratios to the static
+// a first visit in a fresh context that goes to about:blank first as `make bench-web` does (probe.js: the
+// same probe and "interactive"). It prints the median and quartiles of each and the ratios to the static
 // page. A series of one build and then a series of the other can differ by more than a change does (the
 // machine drifts); in turns, both see the same drift. It asserts nothing.
 import { launch, contextAs } from '../lib.js';
-import { readFileSync } from 'node:fs';
+import { PROBE, median, timeLoad } from './probe.js';
 
 const LOADS = Number(process.env.AB_LOADS ?? 30);
 const A = process.env.A_URL;
 const B = process.env.B_URL;
-const bench = readFileSync(new URL('./bench.js', import.meta.url), 'utf8');
-const PROBE = bench.match(/const PROBE = (\(\) => \{[\s\S]*?\n\});/)?.[1];
-if (!A || !B || !PROBE) throw new Error('A_URL, B_URL and bench.js\'s PROBE are needed');
-
+if (!A || !B) throw new Error('A_URL and B_URL are needed');
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const browser = await launch();
 const targets = [['this build', A, `${A}/#/new/template`], ['other build', B, `${B}/#/new/template`], ['static page', A, `${A}/static-form.html`]];
@@ -26,11 +22,8 @@ try {
     for (const [name, base, url] of i % 2 ? [...targets].reverse() : targets) {
       const { context, page } = await contextAs(browser, 'dev@demo.test', { base });
       try {
-        await page.addInitScript(`(${PROBE})()`);
-        await page.goto('about:blank');
-        await page.goto(url, { waitUntil: 'commit' });
-        await page.waitForFunction(() => window.__interactive !== null, null, { timeout: 30000, polling: 20 });
-        times.get(name).push(await page.evaluate(() => window.__interactive));
+        await page.addInitScript(PROBE);
+        times.get(name).push(await timeLoad(page, url));
       } finally {
         await context.close();
       }

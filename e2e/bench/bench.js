@@ -15,45 +15,11 @@
 // service worker's own requests (it would let the SPA's repeat visit fetch /api/v1/me unthrottled).
 import { launch, contextAs, BASE, PORT } from '../lib.js';
 import { throttle } from './throttle.js';
+import { PROBE, median, timeLoad } from './probe.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 3);
 const SLOW = { rttMs: 150, downBps: 1.6e6, upBps: 750e3 };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const ms = (x) => `${x.toFixed(0).padStart(6)} ms`;
-
-// Runs in the page before its own scripts.
-const PROBE = () => {
-  window.__interactive = null;
-  const done = () => { if (window.__interactive === null) window.__interactive = performance.now(); };
-  if (location.pathname.endsWith('static-form.html')) {
-    const check = () => { if (document.querySelectorAll('input[name=template]').length === 6) done(); };
-    new MutationObserver(check).observe(document, { childList: true, subtree: true });
-    document.addEventListener('DOMContentLoaded', check);
-    return;
-  }
-  // As a user would: choose "Web app" when it is there (again, if it was drawn anew), then Next once it
-  // is enabled, until the name step shows. The probe looks whenever the document changes, as the static
-  // page's does (a MutationObserver), and at every frame for a change that is not in the document (a
-  // radio's `checked`); looking only at frames would add up to a frame per click to the SPA's time.
-  const step = () => {
-    if (window.__interactive !== null) return;
-    if (document.getElementById('app-name')) { done(); return; }
-    const web = document.getElementById('template-web');
-    const next = document.getElementById('next');
-    if (web && !web.checked) web.click();
-    else if (web && next && !next.disabled) next.click();
-  };
-  new MutationObserver(step).observe(document, { childList: true, subtree: true, attributes: true });
-  const frame = () => { step(); if (window.__interactive === null) requestAnimationFrame(frame); };
-  requestAnimationFrame(frame);
-};
-
-async function timeLoad(page, url) {
-  await page.goto('about:blank');
-  await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.__interactive !== null, null, { timeout: 30000, polling: 50 });
-  return page.evaluate(() => window.__interactive);
-}
 
 /** One first visit and one repeat visit in a fresh context. */
 async function visits(browser, url) {

@@ -12,7 +12,8 @@
 //!
 //! `js`, `wasm` and `css` are the first quoted path of `index.html` that starts with `/` and ends with
 //! `.js`, `_bg.wasm` and `.css` (`null` when there is none; a release build's page, which carries the glue
-//! and the CSS inline, names them in `<meta name="appreg-glue|appreg-css|appreg-loader" content="…">`); `files` is `/` (the page itself) and every
+//! and the CSS inline, names them in `<meta name="appreg-glue|appreg-css|appreg-loader" content="…">`);
+//! `files` is `/` (the page itself) and every
 //! distinct such path, in the order they first appear; `id` is the first 8 bytes, in hex, of the SHA-256
 //! over each of `files` in order: its path, a NUL byte, its bytes (`index.html` for `/`; nothing for a
 //! file that is missing). A new build changes the id, so the service worker knows to update its cache.
