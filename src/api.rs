@@ -192,38 +192,47 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     use gloo_net::http::{Method, RequestBuilder};
     use wasm_bindgen::JsCast;
-    let resp = if let Some(pending) = early_me(&req) {
-        wasm_bindgen_futures::JsFuture::from(pending)
+    let resp = match early_me(&req) {
+        Some(Early::Written(body)) => {
+            return Ok(HttpResponse {
+                status: 200,
+                etag: None,
+                stored_at: None,
+                body,
+            })
+        }
+        Some(Early::Sent(pending)) => wasm_bindgen_futures::JsFuture::from(pending)
             .await
             .map(|r| gloo_net::http::Response::from(r.unchecked_into::<web_sys::Response>()))
-            .map_err(|_| "fetch failed".to_string())?
-    } else {
-        let method = match req.method {
-            "POST" => Method::POST,
-            "PATCH" => Method::PATCH,
-            "PUT" => Method::PUT,
-            "DELETE" => Method::DELETE,
-            _ => Method::GET,
-        };
-        let mut builder = RequestBuilder::new(&req.url)
-            .method(method)
-            .credentials(credentials(&req.headers))
-            .header("Accept", "application/json");
-        for (k, v) in &req.headers {
-            builder = builder.header(k, v);
-        }
-        let sent = match req.body {
-            Some(body) => {
-                builder
-                    .header("Content-Type", "application/json")
-                    .body(body)
-                    .map_err(|e| e.to_string())?
-                    .send()
-                    .await
+            .map_err(|_| "fetch failed".to_string())?,
+        None => {
+            let method = match req.method {
+                "POST" => Method::POST,
+                "PATCH" => Method::PATCH,
+                "PUT" => Method::PUT,
+                "DELETE" => Method::DELETE,
+                _ => Method::GET,
+            };
+            let mut builder = RequestBuilder::new(&req.url)
+                .method(method)
+                .credentials(credentials(&req.headers))
+                .header("Accept", "application/json");
+            for (k, v) in &req.headers {
+                builder = builder.header(k, v);
             }
-            None => builder.send().await,
-        };
-        sent.map_err(|e| e.to_string())?
+            let sent = match req.body {
+                Some(body) => {
+                    builder
+                        .header("Content-Type", "application/json")
+                        .body(body)
+                        .map_err(|e| e.to_string())?
+                        .send()
+                        .await
+                }
+                None => builder.send().await,
+            };
+            sent.map_err(|e| e.to_string())?
+        }
     };
     Ok(HttpResponse {
         status: resp.status(),
@@ -233,20 +242,33 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
     })
 }
 
-/// The first `GET /api/v1/me` of `index.html`, which the page sends as soon as it is parsed so that
-/// the answer is read while the wasm compiles (`appregMe`: a promise of the response, its body read
-/// already), taken once. `None` for any other request, and when there is none to take (another page,
-/// an API on another origin, a host's token, or taken already): then the request is sent now.
-fn early_me(req: &HttpRequest) -> Option<js_sys::Promise> {
+/// The page's answer to the app's first `GET /api/v1/me`.
+enum Early {
+    /// Written into the page by the server (signed in: `<script type="application/json"
+    /// id="appreg-me">`, crates/server/src/page.rs): the app draws the signed-in screen without waiting.
+    Written(String),
+    /// Asked for by `index.html` as soon as it was parsed, so that the answer is read while the wasm
+    /// compiles (`appregMe`: a promise of the response, its body read already).
+    Sent(js_sys::Promise),
+}
+
+/// The page's answer to the first `GET /api/v1/me`, taken once (the element is removed, `appregMe`
+/// cleared). `None` for any other request, and when there is none to take (another page, an API on
+/// another origin, a host's token, or taken already): then the request is sent now.
+fn early_me(req: &HttpRequest) -> Option<Early> {
     use wasm_bindgen::JsCast;
     if req.method != "GET" || req.url != "/api/v1/me" || req.header("Authorization").is_some() {
         return None;
     }
     let window = web_sys::window()?;
+    if let Some(el) = window.document()?.get_element_by_id("appreg-me") {
+        el.remove();
+        return el.text_content().map(Early::Written);
+    }
     let key = wasm_bindgen::JsValue::from_str("appregMe");
     let pending = js_sys::Reflect::get(&window, &key).ok()?.dyn_into().ok()?;
     js_sys::Reflect::set(&window, &key, &wasm_bindgen::JsValue::UNDEFINED).ok()?;
-    Some(pending)
+    Some(Early::Sent(pending))
 }
 
 /// The host's bearer token when embedded with one, else the CSRF header on state-changing requests

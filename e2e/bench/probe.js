@@ -4,10 +4,18 @@
 /** The median of `xs`. */
 export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-/** Runs in the page before its own scripts: sets `window.__interactive` (performance.now()). */
+/** What the probe logs once the page is interactive. */
+const SIGNAL = 'appreg-bench: interactive';
+
+/** Runs in the page before its own scripts: sets `window.__interactive` (performance.now()) and logs
+ *  SIGNAL. */
 export const PROBE = () => {
   window.__interactive = null;
-  const done = () => { if (window.__interactive === null) window.__interactive = performance.now(); };
+  const done = () => {
+    if (window.__interactive !== null) return;
+    window.__interactive = performance.now();
+    console.debug('appreg-bench: interactive');
+  };
   if (location.pathname.endsWith('static-form.html')) {
     const check = () => { if (document.querySelectorAll('input[name=template]').length === 6) done(); };
     new MutationObserver(check).observe(document, { childList: true, subtree: true });
@@ -31,10 +39,15 @@ export const PROBE = () => {
   requestAnimationFrame(frame);
 };
 
-/** One load of `url` in `page` (whose init script is PROBE), from about:blank: its time to interactive. */
+/** One load of `url` in `page` (whose init script is PROBE), from about:blank: its time to interactive.
+ *  The driver waits for the probe's console message and only then evaluates anything in the page:
+ *  polling with `page.waitForFunction` would first install Playwright's injected script in the page,
+ *  which takes the page's main thread for several milliseconds in the middle of a load (a trace showed
+ *  it), and only in pages still loading by then (the SPA's, not the static page's). */
 export async function timeLoad(page, url) {
   await page.goto('about:blank');
+  const interactive = page.waitForEvent('console', { predicate: (m) => m.text() === SIGNAL, timeout: 30000 });
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.__interactive !== null, null, { timeout: 30000, polling: 50 });
+  await interactive;
   return page.evaluate(() => window.__interactive);
 }

@@ -38,7 +38,7 @@ const PROBE = () => {
     if ('interactive' in window.__t) return;
     if (document.getElementById('app-name')) {
       mark('interactive');
-      requestAnimationFrame(() => setTimeout(() => mark('painted')));
+      requestAnimationFrame(() => setTimeout(() => { mark('painted'); console.debug('appreg-bench: painted'); }));
       return;
     }
     const web = document.getElementById('template-web');
@@ -65,8 +65,11 @@ try {
     const { context, page } = await contextAs(browser, 'dev@demo.test');
     try {
       await page.addInitScript(PROBE);
+      // Waiting for the probe's console message, not polling: a poll would run Playwright's script in the
+      // page while it loads (see probe.js).
+      const painted = page.waitForEvent('console', { predicate: (m) => m.text() === 'appreg-bench: painted', timeout: 30000 });
       await page.goto(`${base}/#/new/template`, { waitUntil: 'commit' });
-      await page.waitForFunction(() => window.__t && 'painted' in window.__t, null, { timeout: 30000, polling: 50 });
+      await painted;
       const r = await page.evaluate(() => ({
         marks: window.__t,
         files: [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]

@@ -50,14 +50,18 @@ test('the release build has an on-demand module; the glue, its loader and the CS
   // page's first bytes.
   const at = (re) => html.search(re);
   assert.ok(at(/<link rel="preload" href="\/appreg-web-[0-9a-f]+_bg\.wasm"/) < at(/<style>/), 'the wasm preload comes after the style');
-  // Besides the bundle, one small classic script: the early GET /api/v1/me (index.html; start.test.js).
+  // Besides the bundle, one small classic script at the end of the body: the early GET /api/v1/me for a
+  // page without the answer written in (index.html; start.test.js). This page is the shared one (no
+  // cookie), so it has no data block.
   const classic = [...html.matchAll(/<script>([^]*?)<\/script>/g)].map((m) => m[1]);
   assert.equal(classic.length, 1, 'one classic inline script');
-  assert.match(classic[0], /^appregMe=fetch\("\/api\/v1\/me"/);
+  assert.match(classic[0], /^if\(!document\.getElementById\("appreg-me"\)\)\{appregMe=fetch\("\/api\/v1\/me"/);
+  assert.ok(at(/<script>/) > at(/<body>/), 'the early script is in the body');
+  assert.doesNotMatch(html, /id="appreg-me"/);
   // The policy allows exactly these scripts and the style by their hashes (no 'unsafe-inline').
   const csp = res.headers.get('content-security-policy');
   const sha = (t) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`;
-  assert.ok(csp.includes(`script-src 'self' 'wasm-unsafe-eval' ${sha(classic[0])} ${sha(script)};`), csp);
+  assert.ok(csp.includes(`script-src 'self' 'wasm-unsafe-eval' ${sha(script)} ${sha(classic[0])};`), csp);
   assert.ok(csp.includes(`style-src 'self' ${sha(style)};`), csp);
   assert.doesNotMatch(csp, /unsafe-inline/);
   // The files stay in the build, named by the page (for /embed.js and the service worker), minified,

@@ -1,8 +1,10 @@
-// A first visit's start (#16): index.html asks for /api/v1/me itself as soon as it is parsed (a small
-// inline script, `appregMe`), so the answer is read while the wasm compiles; the app's first request for
-// it takes that answer instead of asking again. A failure of that early request is the app's to report
-// like any other, and "Try again" asks anew. The app's own navigations write the address right after the
-// next page is drawn, as a history entry the browser's Back and Forward move through.
+// A first visit's start (#16). Signed in, the server writes the answer to /api/v1/me into the page it
+// serves (a JSON data block, crates/server/src/page.rs), and the app starts from it without asking. A page
+// without one (the service worker's copy) asks for it itself as soon as it is parsed (a small inline
+// script, `appregMe`), so the answer is read while the wasm compiles; the app's first request for it takes
+// that answer instead of asking again. A failure of that early request is the app's to report like any
+// other, and "Try again" asks anew. The app's own navigations write the address right after the next page
+// is drawn, as a history entry the browser's Back and Forward move through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, contextAs, atStep, templateRadio, nextButton, until, noPageErrors, BASE } from '../lib.js';
@@ -11,18 +13,64 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test("a first visit reads who is signed in once: the app takes the page's early answer", async () => {
+/** Records what the page's scripts fetch, in order, in `window.__fetched` (the glue fetches the main
+ *  wasm; the app or the early script, /api/v1/me). */
+async function recordFetches(page) {
+  await page.addInitScript(() => {
+    window.__fetched = [];
+    const fetch0 = window.fetch;
+    window.fetch = function (u, ...rest) {
+      window.__fetched.push(new URL(String(u?.url ?? u), location.href).pathname);
+      return fetch0.call(this, u, ...rest);
+    };
+  });
+}
+
+/** Serves the page as the service worker's copy would be: without the answer written in (the page is
+ *  fetched again for the route, which may or may not be a navigation to the server; either way any data
+ *  block is taken out). */
+async function withoutWrittenAnswer(page) {
+  await page.route(`${BASE}/`, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/\s*<script type="application\/json" id="appreg-me">[^]*?<\/script>/, '');
+    const headers = { ...response.headers() };
+    delete headers['content-encoding'];
+    delete headers['content-length'];
+    await route.fulfill({ response, body, headers });
+  });
+}
+
+test("a signed-in first visit starts from the page: who is signed in is written into it, and nothing asks again", async () => {
   const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
   try {
-    // What the page's scripts fetch, in order (the glue fetches the main wasm; the app, /api/v1/me).
-    await page.addInitScript(() => {
-      window.__fetched = [];
-      const fetch0 = window.fetch;
-      window.fetch = function (u, ...rest) {
-        window.__fetched.push(new URL(String(u?.url ?? u), location.href).pathname);
-        return fetch0.call(this, u, ...rest);
-      };
-    });
+    await recordFetches(page);
+    const response = await page.goto(`${BASE}/#/new/template`);
+    // A personal page: never stored, varies by cookie; brotli, as the shared page is.
+    const headers = await response.allHeaders();
+    assert.equal(headers['cache-control'], 'no-store');
+    assert.match(headers.vary, /cookie/);
+    assert.equal(headers['content-encoding'], 'br');
+    await atStep(page, 'Choose a template and app type');
+    await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
+    // The app took the written answer (the element is gone); neither it nor the early script asked.
+    assert.equal(await page.evaluate(() => document.getElementById('appreg-me')), null);
+    assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the early script sent nothing');
+    const fetched = await page.evaluate(() => window.__fetched);
+    assert.ok(!fetched.includes('/api/v1/me'), fetched.join(', '));
+    const entries = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
+    assert.equal(entries, 0, 'no request for /api/v1/me');
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a page without the written answer asks once, early: the app takes the page's early answer", async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    await recordFetches(page);
+    await withoutWrittenAnswer(page);
     await page.goto(`${BASE}/#/new/template`);
     await atStep(page, 'Choose a template and app type');
     await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
@@ -33,8 +81,6 @@ test("a first visit reads who is signed in once: the app takes the page's early 
     assert.equal(fetched[0], '/api/v1/me', `asked for before the wasm: ${fetched.join(', ')}`);
     assert.match(fetched[1], /^\/appreg-web-[0-9a-f]+_bg\.wasm$/);
     assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the app took the early answer');
-    // One request for it went out: the page's preload, which the early request used (a request of
-    // its own would be a second entry).
     const entries = await page.evaluate(() => performance.getEntriesByType('resource')
       .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
     assert.equal(entries, 1, 'one request for /api/v1/me');
@@ -49,6 +95,7 @@ test("a failed early request is reported by the app, and Try again asks anew", a
   try {
     let down = true;
     let asked = 0;
+    await withoutWrittenAnswer(page);
     await page.route('**/api/v1/me', (route) => { asked += 1; return down ? route.abort('connectionrefused') : route.continue(); });
     await page.goto(`${BASE}/#/new/template`);
     const alert = page.locator('#me-failed');

@@ -8,8 +8,8 @@ which ends later by their size. Carried inside the page instead, they arrive in 
   - Trunk's inline module script becomes one esbuild bundle of itself, the wasm-bindgen glue and the split
     loader (`import.meta.url` is the page's origin: the files are at the root);
   - the stylesheet becomes a <style> element;
-  - the main wasm's and /api/v1/me's preloads move to the top of <head>, so the browser asks for them
-    from the page's first bytes, before the inlined text has arrived.
+  - the main wasm's preload moves to the top of <head>, so the browser asks for it from the page's
+    first bytes, before the inlined text has arrived.
 The files stay in the build (the embedding loader /embed.js imports the glue and adds the stylesheet;
 the service worker keeps them): <meta name="appreg-glue|appreg-css" content="/..."> name them, as
 stage.sh's <meta name="appreg-loader"> names the loader; that is how the server still finds them
@@ -41,7 +41,6 @@ glue = one(r"from '(/[A-Za-z0-9_.-]+\.js)'", script.group(1), "glue import").gro
 css_link = one(r'<link rel="stylesheet" href="(/[A-Za-z0-9_.-]+\.css)"[^>]*>', html, "stylesheet")
 css = css_link.group(1)
 wasm_preload = one(r'<link rel="preload" href="/[A-Za-z0-9_.-]+_bg\.wasm"[^>]*>', html, "wasm preload").group(0)
-me_preload = one(r'[ \t]*<!--(?:(?!-->).)*-->\s*<link rel="preload" href="/api/v1/me"[^>]*>\n?', html, "/api/v1/me preload").group(0)
 
 # The bundle: Trunk's script with the glue (and through it the loader) imported from the stage folder.
 entry = os.path.join(stage, ".appreg-entry.mjs")
@@ -59,8 +58,8 @@ if re.search(r"</script", code, re.I) or re.search(r"</style", style, re.I):
 if "import.meta" in code or re.search(r"\bimport\s*[*{(\"']", code):
     fail("the bundle still imports")
 
-# The page: the preloads first, then the files' names, the style and the script.
-html = html.replace(me_preload, "").replace(wasm_preload, "")
+# The page: the wasm's preload first, then the files' names, the style and the script.
+html = html.replace(wasm_preload, "")
 html = re.sub(r'\s*<link rel="modulepreload" href="/[A-Za-z0-9_.-]+\.js"[^>]*>', "", html)
 # (stage.sh has named the loader already.)
 names = [f'<meta name="appreg-glue" content="{glue}" />', f'<meta name="appreg-css" content="{css}" />']
@@ -69,7 +68,7 @@ html = html.replace(script.group(0), f'<script type="module">{code}</script>')
 title = one(r"[ \t]*<title>.*?</title>\n", html, "title")
 first = ("    <!-- Asked for from the page's first bytes; what the first screen needs besides is inline below "
          "(scripts/wasm-split/inline.py). -->\n"
-         f"    {wasm_preload}\n" + me_preload.rstrip("\n") + "\n")
+         f"    {wasm_preload}\n")
 html = html.replace(title.group(0), title.group(0) + first)
 with open(index_path, "w", encoding="utf-8") as f:
     f.write(html)

@@ -22,9 +22,12 @@ const KEPT = [
 ];
 
 // The HTTP cache may answer: the hashed files are immutable (the page has just downloaded them, so a first
-// visit does not download the build twice), and index.html is revalidated (no-cache).
+// visit does not download the build twice), and index.html is revalidated (no-cache). The page is asked
+// for without cookies: the shell kept here is the shared page, never one written for the signed-in user
+// (the server writes those only for navigations anyway; crates/server/src/page.rs).
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(BUILD.files)));
+  const requests = BUILD.files.map((f) => (f === "/" ? new Request(f, { credentials: "omit" }) : f));
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(requests)));
 });
 
 self.addEventListener("activate", (event) => {

@@ -44,6 +44,14 @@ fn inline_hashes(html: &str, element: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(start) = lower[at..].find(&open).map(|i| at + i) {
+        // Text inside a comment is not an element, even when it reads like one.
+        if let Some(comment) = lower[at..start].find("<!--").map(|i| at + i) {
+            let Some(comment_end) = lower[comment + 4..].find("-->") else {
+                break;
+            };
+            at = comment + 4 + comment_end + 3;
+            continue;
+        }
         let Some(tag_end) = lower[start..].find('>').map(|i| start + i + 1) else {
             break;
         };
@@ -228,6 +236,20 @@ pub fn uploaded_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_element_named_in_a_comment_is_not_one() {
+        let html = "<!-- a <script type=\"application/json\"> goes here --><script>x()</script>\
+                    <!--<style>--><style>a{}</style><!-- <script> -->";
+        let want = |text: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text))
+            )
+        };
+        assert_eq!(inline_script_hashes(html), vec![want("x()")]);
+        assert_eq!(inline_style_hashes(html), vec![want("a{}")]);
+    }
 
     #[test]
     fn hashes_inline_scripts_only() {

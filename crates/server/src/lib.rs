@@ -16,6 +16,7 @@ pub mod keys;
 pub mod limits;
 pub mod mail;
 pub mod openapi;
+pub mod page;
 pub mod routes;
 pub mod serve;
 pub mod sessions;
@@ -53,8 +54,9 @@ async fn readyz(State(s): State<AppState>) -> Response {
     }
 }
 
-/// Hashed build outputs are cached for a year; everything else (index.html) is revalidated. The files
-/// may be served from their precompressed `.br`/`.gz`, so every answer varies by `Accept-Encoding`.
+/// Hashed build outputs are cached for a year; everything else (index.html) is revalidated, unless the
+/// answer has its own rule (a signed-in page is `no-store`, see [`page`]). The files may be served from
+/// their precompressed `.br`/`.gz`, so every answer varies by `Accept-Encoding`.
 async fn cache_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
@@ -67,8 +69,10 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
     cors::add_vary(res.headers_mut(), "accept-encoding");
     res
 }
@@ -107,8 +111,8 @@ pub fn app(state: AppState) -> Router {
     // `make web` writes .br (quality 11) and .gz next to the hashed files and index.html (which carries
     // the first screen's script and style inline); without them, responses are compressed on the fly by
     // the CompressionLayer below. The page is served by `index` alone (`/` and `/index.html` too), whose
-    // copies are checked against it once (build::page_service).
-    let index = build::page_service(&dir);
+    // copies are checked against it once (build::page_service); signed in, it carries /api/v1/me (page).
+    let index = page::service(page::Page::new(&dir), state.clone());
     let shell = index.clone();
     let shell_or_404 = tower::service_fn(move |req: Request| {
         let index = shell.clone();

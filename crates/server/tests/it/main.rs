@@ -15,6 +15,7 @@ mod embed;
 mod lifecycle;
 mod mail;
 mod openapi;
+mod page;
 mod scale;
 mod security;
 mod ticket_attachments;
