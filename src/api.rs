@@ -190,7 +190,6 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 
 /// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
-    use gloo_net::http::{Method, RequestBuilder};
     use wasm_bindgen::JsCast;
     let resp = match early_me(&req) {
         Some(Early::Written(body)) => {
@@ -205,34 +204,7 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
             .await
             .map(|r| gloo_net::http::Response::from(r.unchecked_into::<web_sys::Response>()))
             .map_err(|_| "fetch failed".to_string())?,
-        None => {
-            let method = match req.method {
-                "POST" => Method::POST,
-                "PATCH" => Method::PATCH,
-                "PUT" => Method::PUT,
-                "DELETE" => Method::DELETE,
-                _ => Method::GET,
-            };
-            let mut builder = RequestBuilder::new(&req.url)
-                .method(method)
-                .credentials(credentials(&req.headers))
-                .header("Accept", "application/json");
-            for (k, v) in &req.headers {
-                builder = builder.header(k, v);
-            }
-            let sent = match req.body {
-                Some(body) => {
-                    builder
-                        .header("Content-Type", "application/json")
-                        .body(body)
-                        .map_err(|e| e.to_string())?
-                        .send()
-                        .await
-                }
-                None => builder.send().await,
-            };
-            sent.map_err(|e| e.to_string())?
-        }
+        None => gloo_request(req)?.send().await.map_err(|e| e.to_string())?,
     };
     Ok(HttpResponse {
         status: resp.status(),
@@ -240,6 +212,33 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
         stored_at: resp.headers().get("x-appreg-stored-at"),
         body: resp.text().await.map_err(|e| e.to_string())?,
     })
+}
+
+/// `req` as a gloo-net request: JSON accepted, a JSON body if it has one, the cookie unless it carries
+/// a host's token.
+fn gloo_request(req: HttpRequest) -> Result<gloo_net::http::Request, String> {
+    use gloo_net::http::{Method, RequestBuilder};
+    let method = match req.method {
+        "POST" => Method::POST,
+        "PATCH" => Method::PATCH,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let mut builder = RequestBuilder::new(&req.url)
+        .method(method)
+        .credentials(credentials(&req.headers))
+        .header("Accept", "application/json");
+    for (k, v) in &req.headers {
+        builder = builder.header(k, v);
+    }
+    match req.body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => builder.build(),
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// The page's answer to the app's first `GET /api/v1/me`.

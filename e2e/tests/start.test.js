@@ -40,26 +40,35 @@ async function withoutWrittenAnswer(page) {
   });
 }
 
+/** Opens the wizard signed in and waits for its first step under the signed-in header; the page's
+ *  response. */
+async function openWizard(page) {
+  const response = await page.goto(`${BASE}/#/new/template`);
+  await atStep(page, 'Choose a template and app type');
+  await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
+  return response;
+}
+
+/** How many requests for /api/v1/me went out from the page (Resource Timing). */
+const meRequests = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
+
 test("a signed-in first visit starts from the page: who is signed in is written into it, and nothing asks again", async () => {
   const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
   try {
     await recordFetches(page);
-    const response = await page.goto(`${BASE}/#/new/template`);
+    const response = await openWizard(page);
     // A personal page: never stored, varies by cookie; brotli, as the shared page is.
     const headers = await response.allHeaders();
     assert.equal(headers['cache-control'], 'no-store');
     assert.match(headers.vary, /cookie/);
     assert.equal(headers['content-encoding'], 'br');
-    await atStep(page, 'Choose a template and app type');
-    await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
     // The app took the written answer (the element is gone); neither it nor the early script asked.
     assert.equal(await page.evaluate(() => document.getElementById('appreg-me')), null);
     assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the early script sent nothing');
     const fetched = await page.evaluate(() => window.__fetched);
     assert.ok(!fetched.includes('/api/v1/me'), fetched.join(', '));
-    const entries = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
-    assert.equal(entries, 0, 'no request for /api/v1/me');
+    assert.equal(await meRequests(page), 0, 'no request for /api/v1/me');
     noPageErrors(page);
   } finally {
     await context.close();
@@ -71,9 +80,7 @@ test("a page without the written answer asks once, early: the app takes the page
   try {
     await recordFetches(page);
     await withoutWrittenAnswer(page);
-    await page.goto(`${BASE}/#/new/template`);
-    await atStep(page, 'Choose a template and app type');
-    await page.locator('header .who', { hasText: 'Dev Developer' }).waitFor();
+    await openWizard(page);
     // /api/v1/me was asked for once, before the main wasm (so while it downloads and compiles), and
     // the app asked no more: it took that answer.
     const fetched = (await page.evaluate(() => window.__fetched)).filter((p) => p === '/api/v1/me' || p.endsWith('_bg.wasm'));
@@ -81,9 +88,7 @@ test("a page without the written answer asks once, early: the app takes the page
     assert.equal(fetched[0], '/api/v1/me', `asked for before the wasm: ${fetched.join(', ')}`);
     assert.match(fetched[1], /^\/appreg-web-[0-9a-f]+_bg\.wasm$/);
     assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the app took the early answer');
-    const entries = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
-    assert.equal(entries, 1, 'one request for /api/v1/me');
+    assert.equal(await meRequests(page), 1, 'one request for /api/v1/me');
     noPageErrors(page);
   } finally {
     await context.close();
@@ -115,8 +120,7 @@ test("a failed early request is reported by the app, and Try again asks anew", a
 test("the address follows the wizard's steps: Next adds a history entry, the browser's Back and Forward move between steps", async () => {
   const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
   try {
-    await page.goto(`${BASE}/#/new/template`);
-    await atStep(page, 'Choose a template and app type');
+    await openWizard(page);
     await templateRadio(page, 'web').check();
     const entries = await page.evaluate(() => history.length);
     await nextButton(page).click();
