@@ -130,9 +130,7 @@ fn entry(input: &str, template: Template, f: &mut Vec<Finding>) -> Option<String
         pattern::check_pattern(s, template, f);
         return Some(s.to_string());
     }
-    if s.eq_ignore_ascii_case(OOB)
-        || s.to_ascii_lowercase()
-            .starts_with("urn:ietf:wg:oauth:2.0:oob:")
+    if s.eq_ignore_ascii_case(OOB) || starts_with_ignore_ascii_case(s, "urn:ietf:wg:oauth:2.0:oob:")
     {
         f.push(
             Finding::error(
@@ -245,6 +243,10 @@ fn looks_like_host(s: &str) -> bool {
 
 /// RU-WHITESPACE: white space or a control character inside. Returns whether it was found.
 pub(crate) fn whitespace_inside(s: &str, f: &mut Vec<Finding>) -> bool {
+    // Printable ASCII other than the space (most URLs) has none of them: no need to look at chars.
+    if s.bytes().all(|b| matches!(b, 0x21..=0x7e)) {
+        return false;
+    }
     let Some((pos, c)) = s
         .chars()
         .enumerate()
@@ -266,6 +268,34 @@ pub(crate) fn whitespace_inside(s: &str, f: &mut Vec<Finding>) -> bool {
         ),
     ));
     true
+}
+
+/// Whether `s` starts with `prefix`, ASCII letters compared without case (no lower-cased copy of `s`).
+fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// A `.` or `..` path segment, each dot also written `%2e` or `%2E` (RU-DOT-SEGMENT): one or two
+/// tokens, each `.` or `%2e`. Scanned in place: it runs for every segment of every URL of a list.
+fn is_dot_segment(seg: &str) -> bool {
+    let mut rest = seg.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if rest[0] == b'.' {
+            rest = &rest[1..];
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2e") {
+            rest = &rest[3..];
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots > 0
 }
 
 fn is_format(c: char) -> bool {
@@ -314,10 +344,7 @@ fn common_raw_checks(s: &str, f: &mut Vec<Finding>) {
     let after_scheme = urlparts::split_scheme(s).map_or(s, |(_, a)| a);
     let rest = urlparts::split_hier(after_scheme).map_or(after_scheme, |h| h.rest);
     let (path, query, _) = urlparts::split_rest(rest);
-    if path.split('/').any(|seg| {
-        let seg = seg.to_ascii_lowercase().replace("%2e", ".");
-        seg == "." || seg == ".."
-    }) {
+    if path.split('/').any(is_dot_segment) {
         f.push(
             Finding::error(
                 Rule::RuDotSegment,
@@ -495,6 +522,61 @@ fn host_rules(
                 Rule::RuDevOnly,
                 "A loopback http:// URL is for development only; register your production https:// URL too.",
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod scans {
+    //! The in-place scans answer as the plain definitions they replace (which allocated per URL).
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("."),
+            Just("%2e"),
+            Just("%2E"),
+            Just("%"),
+            Just("2"),
+            Just("e"),
+            Just("E"),
+            Just("x"),
+            Just("é"),
+            Just(" "),
+            Just("\u{200b}"),
+            Just("\t"),
+        ];
+        prop::collection::vec(piece, 0..7).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn dot_segment_as_lowercased_and_replaced(seg in pieces()) {
+            let plain = seg.to_ascii_lowercase().replace("%2e", ".");
+            prop_assert_eq!(is_dot_segment(&seg), plain == "." || plain == "..");
+        }
+
+        #[test]
+        fn prefix_as_lowercased_copy(s in "(?i)(urn:ietf:wg:oauth:2\\.0:oob:?)?\\PC{0,4}") {
+            let plain = s.to_ascii_lowercase().starts_with("urn:ietf:wg:oauth:2.0:oob:");
+            prop_assert_eq!(starts_with_ignore_ascii_case(&s, "urn:ietf:wg:oauth:2.0:oob:"), plain);
+        }
+
+        #[test]
+        fn whitespace_as_every_char(s in "[\\x00-\\x7f]{0,6}|\\PC{0,3}|\\pZ|\u{feff}") {
+            let plain = s.chars().any(|c| c.is_whitespace() || c.is_control() || is_format(c));
+            prop_assert_eq!(whitespace_inside(&s, &mut Vec::new()), plain);
+        }
+    }
+
+    #[test]
+    fn dot_segments() {
+        for seg in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
+            assert!(is_dot_segment(seg), "{seg}");
+        }
+        for seg in ["", "...", "%2e%2e%2e", ".a", "%2", "%2f", "a."] {
+            assert!(!is_dot_segment(seg), "{seg}");
         }
     }
 }

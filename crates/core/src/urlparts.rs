@@ -28,8 +28,7 @@ pub(crate) fn split_scheme(s: &str) -> Option<(&str, &str)> {
 
 /// Whether text without a scheme looks like `host[:port][/path]`, so `https://` can be suggested.
 pub(crate) fn looks_like_host(s: &str) -> bool {
-    let end = s.find(['/', '?', '#']).unwrap_or(s.len());
-    let hostport = &s[..end];
+    let hostport = &s[..end_of_authority(s)];
     let host = match hostport.rsplit_once(':') {
         Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => hostport,
@@ -51,11 +50,20 @@ pub(crate) struct Hier<'a> {
 /// Splits `//authority/rest`; `None` when `after_scheme` does not start with `//`.
 pub(crate) fn split_hier(after_scheme: &str) -> Option<Hier<'_>> {
     let s = after_scheme.strip_prefix("//")?;
-    let end = s.find(['/', '?', '#']).unwrap_or(s.len());
+    let end = end_of_authority(s);
     Some(Hier {
         authority: &s[..end],
         rest: &s[end..],
     })
+}
+
+/// Where an authority ends: at the first `/`, `?` or `#` (all ASCII, so a byte index is a char boundary),
+/// else at the end. A byte scan: it runs for every URL of a list, and `str::find` with a set of chars
+/// decodes each char first.
+fn end_of_authority(s: &str) -> usize {
+    s.bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(s.len())
 }
 
 /// Path, query and fragment of a raw `rest`.
@@ -205,5 +213,19 @@ pub(crate) fn shorten(s: &str) -> String {
     } else {
         let head: String = s.chars().take(MAX).collect();
         format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte scan ends an authority where `str::find` with the char set does.
+        #[test]
+        fn end_of_authority_as_find(s in "[a-z/?#:@é\\[\\]]{0,8}|\\PC{0,6}") {
+            prop_assert_eq!(end_of_authority(&s), s.find(['/', '?', '#']).unwrap_or(s.len()));
+        }
     }
 }
