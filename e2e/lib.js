@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateSync, crc32 } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 export const BASE = process.env.APPREG_URL ?? 'http://127.0.0.1:8080';
@@ -294,7 +295,7 @@ export const UNLISTED_PORT = PORT + 3;
 export async function startHost(port, portal = BASE) {
   const dir = path.join(ROOT, 'examples');
   const csp = `default-src 'self'; script-src 'self' ${portal} 'wasm-unsafe-eval'; style-src 'self' ${portal}; `
-    + `connect-src ${portal}; img-src 'self' ${portal} data:; object-src 'none'; base-uri 'none'`;
+    + `connect-src ${portal}; img-src 'self' ${portal} data: blob:; object-src 'none'; base-uri 'none'`;
   const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
   const server = http.createServer((req, res) => {
     const name = path.basename(new URL(req.url, 'http://host').pathname) || 'embed.html';
@@ -319,4 +320,19 @@ export async function apiToken(cookie, scope = 'write', base = BASE) {
   const r = await api('POST', '/api/v1/tokens', { cookie, base, body: { name: uniq('E2E host'), scope, expires_in_days: 1 } });
   if (r.status !== 201 && r.status !== 200) throw new Error(`token: ${r.status} ${JSON.stringify(r.json)}`);
   return r.json;
+}
+
+/** A valid w×h RGB PNG, built here so the test needs no image files. */
+export function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5a)]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

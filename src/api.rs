@@ -26,6 +26,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
 /// One HTTP request, as the transport sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -636,8 +637,8 @@ pub async fn publish_app_store(app: &str, message: &str) -> Result<PublishReques
     decode(&request("POST", path, vec![], json(&body)).await?)
 }
 
-/// Where an uploaded App Store image is served (for `<img src>`).
-pub fn image_url(app: &str, image: &str) -> String {
+/// Where an uploaded App Store image is served.
+fn image_url(app: &str, image: &str) -> String {
     url(&format!(
         "/applications/{}/app-store/images/{}",
         enc(app),
@@ -662,21 +663,54 @@ pub async fn upload_image(
     .await
 }
 
+/// An uploaded App Store image as a `blob:` URL, fetched signed like every request: an `<img src>` pointing
+/// at the portal would go without an embedding host's token (and a host on another site has no portal
+/// cookie to send). Revoke it (`Url::revoke_object_url`) once it is shown no more.
+pub async fn image_object_url(app: &str, image: &str) -> Result<String, ApiError> {
+    let net = |e: String| ApiError::Network(e);
+    let resp = signed(gloo_net::http::Method::GET, &image_url(app, image))
+        .await
+        .send()
+        .await
+        .map_err(|e| net(e.to_string()))?;
+    let status = resp.status();
+    if status >= 400 {
+        return Err(ApiError::http(
+            status,
+            resp.text().await.unwrap_or_default(),
+        ));
+    }
+    let blob = web_sys::Response::from(resp)
+        .blob()
+        .map_err(|_| net("blob".into()))?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(blob)
+        .await
+        .map_err(|_| net("blob".into()))?
+        .unchecked_into();
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| net("blob URL".into()))
+}
+
+/// A request to `url` signed as every request is (the host's token, or the cookie and CSRF header), for
+/// what the text [`Transport`] cannot carry (files in, images out).
+async fn signed(method: gloo_net::http::Method, url: &str) -> gloo_net::http::RequestBuilder {
+    let auth = auth_headers(method.as_str()).await;
+    let mut builder = gloo_net::http::RequestBuilder::new(url)
+        .method(method)
+        .credentials(credentials(&auth));
+    for (k, v) in &auth {
+        builder = builder.header(k, v);
+    }
+    builder
+}
+
 /// Sends a form with files (POST, signed like every request) and decodes the answer.
 async fn multipart<T: DeserializeOwned>(
     path: &str,
     form: web_sys::FormData,
 ) -> Result<T, ApiError> {
-    use gloo_net::http::{Method, RequestBuilder};
-    let auth = auth_headers("POST").await;
-    let mut builder = RequestBuilder::new(&url(path))
-        .method(Method::POST)
-        .credentials(credentials(&auth))
-        .header("Accept", "application/json");
-    for (k, v) in &auth {
-        builder = builder.header(k, v);
-    }
-    let resp = builder
+    let resp = signed(gloo_net::http::Method::POST, &url(path))
+        .await
+        .header("Accept", "application/json")
         .body(form)
         .map_err(|e| ApiError::Network(e.to_string()))?
         .send()

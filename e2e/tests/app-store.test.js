@@ -2,27 +2,11 @@
 // images are uploaded (their type read from their bytes), previewed, and the listing is requested.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync, crc32 } from 'node:zlib';
-import { launch, contextAs, apiSignIn, apiCreateApp, api, uniq, until, isDisabled, axe, BASE } from '../lib.js';
+import { launch, contextAs, apiSignIn, apiCreateApp, api, uniq, until, isDisabled, axe, png, BASE } from '../lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** A valid w×h RGB PNG, built here so the test needs no image files. */
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5a)]);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 test('App Store: hidden on custom apps; red fields block saving, orange ones publishing; images; request', async () => {
   const { context, page, cookie } = await contextAs(browser, 'dev@demo.test');

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  launch, newPage, apiSignIn, apiToken, api, uniq, until, atStep, nextButton, isDisabled, createAndWait, walkToReview,
-  startHost, axe, shot, BASE, HOST_PORT, UNLISTED_PORT, ROOT,
+  launch, newPage, apiSignIn, apiToken, api, apiCreateApp, uniq, until, atStep, nextButton, isDisabled, createAndWait,
+  walkToReview, png, startHost, axe, shot, BASE, HOST_PORT, UNLISTED_PORT, ROOT,
 } from '../lib.js';
 
 let browser;
@@ -176,6 +176,45 @@ test('the host fills in the name and the contact; a refused create is appreg:err
     await second.page.locator('#token-refused').waitFor();
   } finally {
     await second.context.close();
+  }
+});
+
+test("signed in with the host's token, the App Store section shows its uploaded images (fetched with the token)", async () => {
+  const cookie = await apiSignIn('dev@demo.test');
+  const write = await apiToken(cookie, 'write');
+  const app = await apiCreateApp(cookie, { template: 'empty', app_type: 'standard', name: uniq('E2E embedded store') });
+  const { context, page, portalRequests } = await hostPage(write.token, `#/apps/${app.id}/app-store`);
+  try {
+    await page.getByRole('heading', { level: 2, name: 'App Store' }).waitFor();
+    await page.getByLabel('Upload a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(256, 256) });
+    await until(() => page.locator('#upload-status').textContent(), (t) => t === 'Uploaded.', { what: 'uploaded' });
+    // An <img> pointing at the portal would go without the token and be refused: the preview is shown
+    // from the bytes fetched with it, and so is the listing card's logo.
+    const logo = page.getByRole('img', { name: 'Logo preview' });
+    await until(() => logo.evaluate((i) => i.complete && i.naturalWidth), (w) => w === 256, { what: 'logo preview loads' });
+    assert.match(await logo.getAttribute('src'), /^blob:/);
+    await until(() => page.locator('.listing-card img').evaluate((i) => i.complete && i.naturalWidth), (w) => w === 256, { what: 'listing card logo' });
+    const fetched = portalRequests.filter((r) => /\/app-store\/images\/[0-9a-f]+$/.test(new URL(r.url()).pathname));
+    assert.ok(fetched.length >= 1, portalRequests.map((r) => r.url()).join('\n'));
+    for (const r of fetched) {
+      const h = await r.allHeaders();
+      assert.equal(h.authorization, `Bearer ${write.token}`, r.url());
+      assert.equal(h.cookie, undefined, r.url());
+    }
+    // Leaving the section lets the blob URLs go.
+    const url = await logo.getAttribute('src');
+    await page.evaluate((id) => { location.hash = `#/apps/${id}`; }, app.id);
+    await page.getByRole('img', { name: 'Logo preview' }).waitFor({ state: 'detached' });
+    // (An image, not fetch: the host's policy lets images, not connections, use blob: URLs.)
+    const gone = await page.evaluate((u) => new Promise((done) => {
+      const img = new Image();
+      img.onload = () => done('still there');
+      img.onerror = () => done('revoked');
+      img.src = u;
+    }), url);
+    assert.equal(gone, 'revoked');
+  } finally {
+    await context.close();
   }
 });
 

@@ -103,7 +103,7 @@ pub fn content_security_policy(
     let script = with("'self' 'wasm-unsafe-eval'", script_hashes);
     let style = with("'self'", style_hashes);
     format!(
-        "default-src 'self'; script-src {script}; style-src {style}; img-src 'self' data:; \
+        "default-src 'self'; script-src {script}; style-src {style}; img-src 'self' data: blob:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors {frame_ancestors}"
     )

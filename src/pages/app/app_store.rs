@@ -333,10 +333,10 @@ fn Images(
             <legend>"Logo "<span class="gate">"(required to publish)"</span></legend>
             <p class="hint" id="as-logo-hint">"A square PNG of at least 256 × 256 px, or a square SVG; at most 1 MB."</p>
             {move || info.with(|i| i.logo.clone()).map(|l| {
-                let url = api::image_url(&app, &l.id);
+                let url = (app.clone(), l.id.clone());
                 view! {
                     <div class="thumb">
-                        <img src=url alt="Logo preview" width="96" height="96" />
+                        <StoredImage src=url alt="Logo preview".into() width=96 height=Some(96) />
                         <span class="muted">{format!("{} · {} × {} px · {} KB", l.content_type, l.width, l.height, l.bytes.div_ceil(1024))}</span>
                         {editable.then(|| view! { <button type="button" on:click=move |_| info.update(|i| i.logo = None)>"Remove logo"</button> })}
                     </div>
@@ -353,11 +353,11 @@ fn Images(
             <p class="hint" id="as-shot-hint">"PNG or JPEG, 320 to 3,840 px a side, at most 5 MB each."</p>
             <ul class="plain thumbs">
                 {move || info.with(|i| i.screenshots.clone()).into_iter().enumerate().map(|(n, s)| {
-                    let url = api::image_url(&app2, &s.id);
+                    let url = (app2.clone(), s.id.clone());
                     let sid = s.id.clone();
                     view! {
                         <li class="thumb">
-                            <img src=url alt=format!("Screenshot {} preview", n + 1) width="160" />
+                            <StoredImage src=url alt=format!("Screenshot {} preview", n + 1) width=160 height=None />
                             {editable.then(|| view! {
                                 <button type="button" on:click=move |_| info.update(|i| i.screenshots.retain(|x| x.id != sid))>
                                     {format!("Remove screenshot {}", n + 1)}
@@ -384,12 +384,39 @@ fn Images(
     }
 }
 
+/// An uploaded image (`src`: the app's and the image's id), fetched signed like every request and shown
+/// from a `blob:` URL, revoked when the image goes. An `<img>` pointing at the portal would go without
+/// the host's token when embedded with one (a host's policy must then allow `img-src blob:`).
+#[component]
+fn StoredImage(
+    src: (String, String),
+    alt: String,
+    width: u32,
+    height: Option<u32>,
+) -> impl IntoView {
+    let blob = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(url) = api::image_object_url(&src.0, &src.1).await {
+            // The image went while it was fetched: nothing will show the URL, so let it go now.
+            if let Some(url) = blob.try_set(Some(url)).flatten() {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(url) = blob.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    view! { <img src=move || blob.get() alt=alt width=width height=height /> }
+}
+
 /// How the listing will look in the App Store.
 #[component]
 fn ListingCard(info: RwSignal<AppStoreInfo>, app: String) -> impl IntoView {
     view! {
         <figure class="listing-card" aria-label="Preview of the listing">
-            {move || info.with(|i| i.logo.clone()).map(|l| view! { <img src=api::image_url(&app, &l.id) alt="" width="48" height="48" /> })}
+            {move || info.with(|i| i.logo.clone()).map(|l| view! { <StoredImage src=(app.clone(), l.id) alt=String::new() width=48 height=Some(48) /> })}
             <figcaption>
                 <strong>{move || info.with(|i| if i.listing_name.trim().is_empty() { "Listing name".to_string() } else { i.listing_name.clone() })}</strong>
                 <span>{move || info.with(|i| i.short_description.clone())}</span>

@@ -730,7 +730,7 @@ async fn security_headers_on_the_spa_and_the_api() {
             "default-src 'self'",
             "script-src 'self' 'wasm-unsafe-eval'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            "img-src 'self' data: blob:",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
