@@ -637,8 +637,8 @@ pub async fn publish_app_store(app: &str, message: &str) -> Result<PublishReques
     decode(&request("POST", path, vec![], json(&body)).await?)
 }
 
-/// Where an uploaded App Store image is served.
-fn image_url(app: &str, image: &str) -> String {
+/// Where an uploaded App Store image is served (for [`object_url`]).
+pub fn image_url(app: &str, image: &str) -> String {
     url(&format!(
         "/applications/{}/app-store/images/{}",
         enc(app),
@@ -663,12 +663,13 @@ pub async fn upload_image(
     .await
 }
 
-/// An uploaded App Store image as a `blob:` URL, fetched signed like every request: an `<img src>` pointing
-/// at the portal would go without an embedding host's token (and a host on another site has no portal
-/// cookie to send). Revoke it (`Url::revoke_object_url`) once it is shown no more.
-pub async fn image_object_url(app: &str, image: &str) -> Result<String, ApiError> {
+/// What the portal serves at `href` (an image, an attachment) as a `blob:` URL, fetched signed like every
+/// request: an `<img src>` or a link pointing at the portal would go without an embedding host's token
+/// (and a host on another site has no portal cookie to send). Revoke it (`Url::revoke_object_url`) once it
+/// is used no more.
+pub async fn object_url(href: &str) -> Result<String, ApiError> {
     let net = |e: String| ApiError::Network(e);
-    let resp = signed(gloo_net::http::Method::GET, &image_url(app, image))
+    let resp = signed(gloo_net::http::Method::GET, href)
         .await
         .send()
         .await

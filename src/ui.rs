@@ -95,9 +95,6 @@ pub fn by_id(id: &str) -> Option<web_sys::Element> {
 
 /// Offers a text file for download.
 pub fn download(filename: &str, mime: &str, content: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
@@ -107,13 +104,18 @@ pub fn download(filename: &str, mime: &str, content: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return;
     };
-    if let Ok(a) = doc.create_element("a") {
+    save(&url, filename);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Has the browser save what `url` (a `blob:` URL) holds as `filename`.
+pub fn save(url: &str, filename: &str) {
+    if let Ok(a) = document().create_element("a") {
         let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(a);
-        a.set_href(&url);
+        a.set_href(url);
         a.set_download(filename);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// A signal that follows `source` once it has been still for `ms` milliseconds.

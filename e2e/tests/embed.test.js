@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   launch, newPage, apiSignIn, apiToken, api, apiCreateApp, uniq, until, atStep, nextButton, isDisabled, createAndWait,
@@ -213,6 +214,40 @@ test("signed in with the host's token, the App Store section shows its uploaded 
       img.src = u;
     }), url);
     assert.equal(gone, 'revoked');
+  } finally {
+    await context.close();
+  }
+});
+
+test("signed in with the host's token, a ticket's attachment downloads (fetched with the token)", async () => {
+  const cookie = await apiSignIn('dev@demo.test');
+  const write = await apiToken(cookie, 'write');
+  const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E embedded ticket'), redirect_urls: ['https://app.example.com/cb'] });
+  const req = await api('POST', `/api/v1/applications/${app.id}/publish-requests`, { cookie, body: { environment: 'stage', message: 'Please publish to Stage.' } });
+  assert.equal(req.status, 201, JSON.stringify(req.json));
+  const ticket = (await api('GET', '/api/v1/tickets', { cookie })).json.find((t) => t.application_id === app.id);
+  const image = png(40, 30);
+  const form = new FormData();
+  form.append('body', 'The consent screen, attached.');
+  form.append('file', new Blob([image], { type: 'image/png' }), 'consent.png');
+  const sent = await fetch(`${BASE}/api/v1/tickets/${ticket.id}/messages`, { method: 'POST', headers: { cookie, 'x-requested-with': 'appreg' }, body: form });
+  assert.equal(sent.status, 201, await sent.text());
+
+  const { context, page, portalRequests } = await hostPage(write.token, `#/messages/${ticket.id}`);
+  try {
+    // A link to the portal would go without the token (a 401 page): the file is fetched with it and saved.
+    const link = page.locator('#conversation a', { hasText: 'consent.png' });
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.equal(download.suggestedFilename(), 'consent.png');
+    assert.deepEqual(await readFile(await download.path()), image);
+    assert.equal(new URL(page.url()).origin, host.url, 'the host page stays');
+    const fetched = portalRequests.filter((r) => r.url().includes('/attachments/'));
+    assert.equal(fetched.length, 1, portalRequests.map((r) => r.url()).join('\n'));
+    const h = await fetched[0].allHeaders();
+    assert.equal(h.authorization, `Bearer ${write.token}`);
+    assert.equal(h.cookie, undefined);
+    assert.equal(await page.locator('#reply-status').textContent(), '');
   } finally {
     await context.close();
   }

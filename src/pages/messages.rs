@@ -124,6 +124,26 @@ pub fn TicketPage(id: String) -> impl IntoView {
     }
 }
 
+/// An attachment's link, embedded with a host's token: the link would go to the portal without the token
+/// (and a host on another site has no portal cookie), so the file is fetched signed and saved from a
+/// `blob:` URL instead; a failure is said in `notice`. Signed in with the portal's cookie, the link works.
+fn save_signed(ev: web_sys::MouseEvent, href: &str, name: &str, notice: RwSignal<String>) {
+    if !api::uses_token() {
+        return;
+    }
+    ev.prevent_default();
+    let (href, name) = (href.to_string(), name.to_string());
+    leptos::task::spawn_local(async move {
+        match api::object_url(&href).await {
+            Ok(url) => {
+                ui::save(&url, &name);
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+            Err(e) => notice.set(format!("{name} could not be downloaded: {}", e.message())),
+        }
+    });
+}
+
 /// Says in `notice` how a reply or "Mark as answered" ended: its error, or `done`; passes the result on.
 fn announce<T>(
     notice: RwSignal<String>,
@@ -202,8 +222,12 @@ fn Conversation(
                     <p class="body">{m.body.clone()}</p>
                     {(!m.attachments.is_empty()).then(|| view! {
                         <ul class="plain attachments">
-                            {m.attachments.iter().map(|a| view! {
-                                <li><a href=api::attachment_href(&a.url) download=a.file_name.clone()>{format!("{} ({}, {} KB)", a.file_name, a.content_type, a.bytes.div_ceil(1024))}</a></li>
+                            {m.attachments.iter().map(|a| {
+                                let (href, name) = (api::attachment_href(&a.url), a.file_name.clone());
+                                let (href2, name2) = (href.clone(), name.clone());
+                                view! {
+                                    <li><a href=href download=name on:click=move |ev| save_signed(ev, &href2, &name2, notice)>{format!("{} ({}, {} KB)", a.file_name, a.content_type, a.bytes.div_ceil(1024))}</a></li>
+                                }
                             }).collect_view()}
                         </ul>
                     })}

@@ -396,7 +396,7 @@ fn StoredImage(
 ) -> impl IntoView {
     let blob = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
-        if let Ok(url) = api::image_object_url(&src.0, &src.1).await {
+        if let Ok(url) = api::object_url(&api::image_url(&src.0, &src.1)).await {
             // The image went while it was fetched: nothing will show the URL, so let it go now.
             if let Some(url) = blob.try_set(Some(url)).flatten() {
                 let _ = web_sys::Url::revoke_object_url(&url);
