@@ -63,6 +63,18 @@ test('App Store: hidden on custom apps; red fields block saving, orange ones pub
     // The listing card shows what customers will see.
     const card = page.getByRole('figure', { name: 'Preview of the listing' });
     assert.match(await card.textContent(), new RegExp(listing));
+    // Typing elsewhere in the form leaves the images as they are (each is fetched once, not per keystroke).
+    const marked = [page.getByRole('img', { name: 'Logo preview' }), page.getByRole('img', { name: 'Screenshot 1 preview' }), card.locator('img')];
+    await until(() => card.locator('img').evaluate((i) => i.complete && i.naturalWidth), (w) => w === 256, { what: 'card logo loads' });
+    // (A view drawn again keeps its element but runs its component again: a new fetch, and no src until
+    // it is done.)
+    const srcs = await Promise.all(marked.map((img) => img.getAttribute('src')));
+    assert.ok(srcs.every((s) => s?.startsWith('blob:')), srcs.join(' '));
+    await page.getByLabel(/^Listing name/).press('End');
+    await page.getByLabel(/^Listing name/).pressSequentially(' plus');
+    await until(() => card.textContent(), (t) => t.includes(`${listing} plus`), { what: 'card follows the name' });
+    assert.deepEqual(await Promise.all(marked.map((img) => img.getAttribute('src'))), srcs);
+    await page.getByLabel(/^Listing name/).fill(listing);
     assert.match(await card.textContent(), /Sales/);
     assert.deepEqual(await axe(page), []);
 

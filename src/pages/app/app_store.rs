@@ -178,6 +178,9 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
         .into_any()
     };
     use AppStoreField as F;
+    // The logo and the screenshots: each image is drawn anew only when they change, not at every
+    // keystroke in the form's other fields (a new image is fetched again).
+    let images = Memo::new(move |_| info.with(|i| (i.logo.clone(), i.screenshots.clone())));
     view! {
         <p class="hint" id="app-store-legend">
             <span class="gate-save">"Red"</span>" fields are needed to save a draft; "
@@ -190,7 +193,7 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
                 (n, None) => format!("Version {n}"),
             })}
         </p>
-        <ListingCard info=info app=c.id() />
+        <ListingCard info=info images=images app=c.id() />
         {text(F::ListingName, "Listing name", "as-name", false, |i| &i.listing_name, |i, v| i.listing_name = v)}
         {text(F::ShortDescription, "Short description (up to 160 characters)", "as-short", false, |i| &i.short_description, |i, v| i.short_description = v)}
         {text(F::LongDescription, "Long description (up to 4,000 characters)", "as-long", true, |i| &i.long_description, |i, v| i.long_description = v)}
@@ -201,7 +204,7 @@ fn AppStoreForm(state: AppStoreState, etag: Option<String>) -> impl IntoView {
         {text(F::SupportEmail, "Support e-mail", "as-email", false, |i| &i.support_email, |i, v| i.support_email = v)}
         {checklist(AppStoreList::Categories, "Categories (up to 3)", CATEGORIES)}
         {checklist(AppStoreList::Languages, "Supported languages", LANGUAGES)}
-        <Images info=info findings=findings editable=editable />
+        <Images info=info images=images findings=findings editable=editable />
         {editable.then(|| view! {
             <div class="actions">
                 <button type="button" class="primary" id="save-app-store"
@@ -278,6 +281,7 @@ fn list_of_mut(i: &mut AppStoreInfo, list: AppStoreList) -> &mut Vec<String> {
 #[component]
 fn Images(
     info: RwSignal<AppStoreInfo>,
+    images: Memo<(Option<ImageRef>, Vec<ImageRef>)>,
     findings: Memo<Vec<AppStoreFinding>>,
     editable: bool,
 ) -> impl IntoView {
@@ -332,7 +336,7 @@ fn Images(
         <fieldset class="field publish-required images">
             <legend>"Logo "<span class="gate">"(required to publish)"</span></legend>
             <p class="hint" id="as-logo-hint">"A square PNG of at least 256 × 256 px, or a square SVG; at most 1 MB."</p>
-            {move || info.with(|i| i.logo.clone()).map(|l| {
+            {move || images.with(|(logo, _)| logo.clone()).map(|l| {
                 let url = (app.clone(), l.id.clone());
                 view! {
                     <div class="thumb">
@@ -352,7 +356,7 @@ fn Images(
             <legend>"Screenshots "<span class="gate">"(1 to 5, required to publish)"</span></legend>
             <p class="hint" id="as-shot-hint">"PNG or JPEG, 320 to 3,840 px a side, at most 5 MB each."</p>
             <ul class="plain thumbs">
-                {move || info.with(|i| i.screenshots.clone()).into_iter().enumerate().map(|(n, s)| {
+                {move || images.with(|(_, shots)| shots.clone()).into_iter().enumerate().map(|(n, s)| {
                     let url = (app2.clone(), s.id.clone());
                     let sid = s.id.clone();
                     view! {
@@ -413,10 +417,14 @@ fn StoredImage(
 
 /// How the listing will look in the App Store.
 #[component]
-fn ListingCard(info: RwSignal<AppStoreInfo>, app: String) -> impl IntoView {
+fn ListingCard(
+    info: RwSignal<AppStoreInfo>,
+    images: Memo<(Option<ImageRef>, Vec<ImageRef>)>,
+    app: String,
+) -> impl IntoView {
     view! {
         <figure class="listing-card" aria-label="Preview of the listing">
-            {move || info.with(|i| i.logo.clone()).map(|l| view! { <StoredImage src=(app.clone(), l.id) alt=String::new() width=48 height=Some(48) /> })}
+            {move || images.with(|(logo, _)| logo.clone()).map(|l| view! { <StoredImage src=(app.clone(), l.id) alt=String::new() width=48 height=Some(48) /> })}
             <figcaption>
                 <strong>{move || info.with(|i| if i.listing_name.trim().is_empty() { "Listing name".to_string() } else { i.listing_name.clone() })}</strong>
                 <span>{move || info.with(|i| i.short_description.clone())}</span>
