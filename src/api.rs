@@ -191,7 +191,6 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 
 /// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
-    use wasm_bindgen::JsCast;
     let resp = match early_me(&req) {
         Some(Early::Written(body)) => {
             return Ok(HttpResponse {
@@ -218,21 +217,7 @@ async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
 /// `req` as a gloo-net request: JSON accepted, a JSON body if it has one, the cookie unless it carries
 /// a host's token.
 fn gloo_request(req: HttpRequest) -> Result<gloo_net::http::Request, String> {
-    use gloo_net::http::{Method, RequestBuilder};
-    let method = match req.method {
-        "POST" => Method::POST,
-        "PATCH" => Method::PATCH,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        _ => Method::GET,
-    };
-    let mut builder = RequestBuilder::new(&req.url)
-        .method(method)
-        .credentials(credentials(&req.headers))
-        .header("Accept", "application/json");
-    for (k, v) in &req.headers {
-        builder = builder.header(k, v);
-    }
+    let builder = builder(req.method, &req.url, &req.headers).header("Accept", "application/json");
     match req.body {
         Some(body) => builder
             .header("Content-Type", "application/json")
@@ -256,7 +241,6 @@ enum Early {
 /// cleared). `None` for any other request, and when there is none to take (another page, an API on
 /// another origin, a host's token, or taken already): then the request is sent now.
 fn early_me(req: &HttpRequest) -> Option<Early> {
-    use wasm_bindgen::JsCast;
     if req.method != "GET" || req.url != "/api/v1/me" || req.header("Authorization").is_some() {
         return None;
     }
@@ -668,12 +652,12 @@ pub async fn upload_image(
 /// (and a host on another site has no portal cookie to send). Revoke it (`Url::revoke_object_url`) once it
 /// is used no more.
 pub async fn object_url(href: &str) -> Result<String, ApiError> {
-    let net = |e: String| ApiError::Network(e);
-    let resp = signed(gloo_net::http::Method::GET, href)
+    let net = |e: &str| ApiError::Network(e.into());
+    let resp = signed("GET", href)
         .await
         .send()
         .await
-        .map_err(|e| net(e.to_string()))?;
+        .map_err(|e| net(&e.to_string()))?;
     let status = resp.status();
     if status >= 400 {
         return Err(ApiError::http(
@@ -683,25 +667,41 @@ pub async fn object_url(href: &str) -> Result<String, ApiError> {
     }
     let blob = web_sys::Response::from(resp)
         .blob()
-        .map_err(|_| net("blob".into()))?;
+        .map_err(|_| net("blob"))?;
     let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(blob)
         .await
-        .map_err(|_| net("blob".into()))?
+        .map_err(|_| net("blob"))?
         .unchecked_into();
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| net("blob URL".into()))
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| net("blob URL"))
+}
+
+/// A gloo-net request with `headers`, sending the cookie unless they carry a host's token.
+fn builder(
+    method: &str,
+    url: &str,
+    headers: &[(&'static str, String)],
+) -> gloo_net::http::RequestBuilder {
+    use gloo_net::http::Method;
+    let method = match method {
+        "POST" => Method::POST,
+        "PATCH" => Method::PATCH,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let mut builder = gloo_net::http::RequestBuilder::new(url)
+        .method(method)
+        .credentials(credentials(headers));
+    for (k, v) in headers {
+        builder = builder.header(k, v);
+    }
+    builder
 }
 
 /// A request to `url` signed as every request is (the host's token, or the cookie and CSRF header), for
 /// what the text [`Transport`] cannot carry (files in, images out).
-async fn signed(method: gloo_net::http::Method, url: &str) -> gloo_net::http::RequestBuilder {
-    let auth = auth_headers(method.as_str()).await;
-    let mut builder = gloo_net::http::RequestBuilder::new(url)
-        .method(method)
-        .credentials(credentials(&auth));
-    for (k, v) in &auth {
-        builder = builder.header(k, v);
-    }
-    builder
+async fn signed(method: &str, url: &str) -> gloo_net::http::RequestBuilder {
+    builder(method, url, &auth_headers(method).await)
 }
 
 /// Sends a form with files (POST, signed like every request) and decodes the answer.
@@ -709,7 +709,7 @@ async fn multipart<T: DeserializeOwned>(
     path: &str,
     form: web_sys::FormData,
 ) -> Result<T, ApiError> {
-    let resp = signed(gloo_net::http::Method::POST, &url(path))
+    let resp = signed("POST", &url(path))
         .await
         .header("Accept", "application/json")
         .body(form)

@@ -122,9 +122,9 @@ impl Page {
                     // Set here, the compression layer leaves the body as it is.
                     h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
                 }
+                // (`Vary: Accept-Encoding` is added to every answer, by `cache_headers`.)
                 h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                 cors::add_vary(h, "cookie");
-                cors::add_vary(h, "accept-encoding");
                 return res;
             }
         }
@@ -210,7 +210,7 @@ fn brotli_stored(data: &[u8], out: &mut Vec<u8>) {
 /// JSON that cannot end the `<script>` element it is written into, nor start a comment in it: `<`, `>`
 /// and `&` become `\u003c`, `\u003e` and `\u0026` (they only occur inside strings, where these escapes
 /// mean the same).
-pub fn escape_for_html(json: &str) -> String {
+fn escape_for_html(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

@@ -104,6 +104,8 @@ async fn a_signed_in_navigation_gets_the_page_with_me_written_in() {
                     && r.headers.get(header::LAST_MODIFIED).is_none()
             );
             assert!(vary(&r).contains("cookie"), "{}", vary(&r));
+            // Brotli or not by Accept-Encoding: a cache must keep them apart.
+            assert!(vary(&r).contains("accept-encoding"), "{}", vary(&r));
             assert_eq!(
                 r.headers.get(header::CONTENT_TYPE).unwrap(),
                 "text/html; charset=utf-8"
