@@ -8,7 +8,7 @@ export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m
 const SIGNAL = 'appreg-bench: interactive';
 
 /** Runs in the page before its own scripts: sets `window.__interactive` (performance.now()) and logs
- *  SIGNAL. */
+ *  SIGNAL (spelt out inside: the function runs in the page, where this module's constants are not). */
 export const PROBE = () => {
   window.__interactive = null;
   const done = () => {
