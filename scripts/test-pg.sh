@@ -12,4 +12,6 @@ if ! url=$(bash scripts/pg.sh start 2>/tmp/appreg-pg-start.err); then
 fi
 trap 'bash scripts/pg.sh stop' EXIT
 echo "PostgreSQL suite: running against $url"
-APPREG_TEST_PG_URL="$url" cargo test -p appreg-server --test it -- --include-ignored
+# The same package selection as `make test-native`'s cargo test, so its build of the suite is reused (with
+# `-p appreg-server` alone the features differ and the server and the suite are built a second time).
+APPREG_TEST_PG_URL="$url" cargo test --workspace --exclude appreg-web --exclude appreg-size-counter --test it -- --include-ignored
