@@ -7,7 +7,7 @@ use crate::draft::{steps_for, Step};
 use crate::rules;
 use crate::state::{CreateStatus, Ctx};
 use appreg_core::api::Application;
-use appreg_core::{check_name, Template};
+use appreg_core::{check_name, Check, Template};
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -183,31 +183,36 @@ pub async fn rules_ready() -> Result<(), JsError> {
 #[wasm_bindgen(js_name = validateRedirectUrls)]
 pub fn validate_redirect_urls(template_id: &str, urls_json: &str) -> Result<String, JsError> {
     let t = template(template_id)?;
-    Ok(out(&loaded(rules::redirect_list(list(urls_json)?, t))?))
+    Ok(Check::list_json(&loaded(rules::redirect_list(
+        list(urls_json)?,
+        t,
+    ))?))
 }
 
 /// `validateCorsOrigin("https://app.example.com")` → JSON check.
 #[wasm_bindgen(js_name = validateCorsOrigin)]
 pub fn validate_cors_origin(origin: &str) -> Result<String, JsError> {
-    Ok(out(&loaded(rules::cors_origin(origin.to_string()))?))
+    Ok(loaded(rules::cors_origin(origin.to_string()))?.json())
 }
 
 /// `validateCorsOrigins('["https://a.example", …]')` → JSON array of checks, as one list.
 #[wasm_bindgen(js_name = validateCorsOrigins)]
 pub fn validate_cors_origins(origins_json: &str) -> Result<String, JsError> {
-    Ok(out(&loaded(rules::cors_list(list(origins_json)?))?))
+    Ok(Check::list_json(&loaded(rules::cors_list(list(
+        origins_json,
+    )?))?))
 }
 
 /// `validateName("My app")` → JSON check.
 #[wasm_bindgen(js_name = validateName)]
 pub fn validate_name(name: &str) -> String {
-    out(&check_name(name))
+    check_name(name).json()
 }
 
 /// `validateEndpointUrl("https://…", true)` → JSON check.
 #[wasm_bindgen(js_name = validateEndpointUrl)]
 pub fn validate_endpoint_url(url: &str, enabled: bool) -> Result<String, JsError> {
-    Ok(out(&loaded(rules::endpoint(url.to_string(), enabled))?))
+    Ok(loaded(rules::endpoint(url.to_string(), enabled))?.json())
 }
 
 /// `matchRedirectUrl('["https://…"]', "https://…/cb")` → JSON `{matched, explanation}`.
