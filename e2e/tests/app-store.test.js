@@ -85,6 +85,24 @@ test('App Store: hidden on custom apps; red fields block saving, orange ones pub
     await until(() => page.locator('#app-store-status').textContent(), (t) => t.startsWith('Requested'), { what: 'requested' });
     const queue = await api('GET', '/api/v1/publish-requests?state=pending', { cookie: await apiSignIn('appmanager@demo.test') });
     assert.ok(queue.json.some((q) => q.application_id === app.id && q.kind === 'app-store'), JSON.stringify(queue.json));
+
+    // An image that cannot be fetched says why beside it, with Try again, which fetches it anew.
+    let refuse = true;
+    await page.route('**/app-store/images/**', (route) => (refuse && route.request().method() === 'GET'
+      ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service unavailable.', status: 503, detail: 'Try again in a minute.' }) })
+      : route.continue()));
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'App Store' }).waitFor();
+    const logoBox = page.locator('.thumb').filter({ has: page.getByRole('img', { name: 'Logo preview' }) });
+    const failed = logoBox.getByRole('alert');
+    await failed.waitFor();
+    assert.equal(await failed.textContent(), 'The image could not be loaded: Service unavailable. Try again in a minute. Try again');
+    assert.equal(await page.getByRole('img', { name: 'Logo preview' }).getAttribute('src'), null);
+    refuse = false;
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await until(() => page.getByRole('img', { name: 'Logo preview' }).evaluate((i) => i.complete && i.naturalWidth), (w) => w === 256, { what: 'the logo loads after Try again' });
+    assert.equal(await logoBox.getByRole('alert').count(), 0, 'the message goes when the image is there');
+    await page.unroute('**/app-store/images/**');
   } finally {
     await context.close();
   }

@@ -390,7 +390,8 @@ fn Images(
 
 /// An uploaded image (`src`: the app's and the image's id), fetched signed like every request and shown
 /// from a `blob:` URL, revoked when the image goes. An `<img>` pointing at the portal would go without
-/// the host's token when embedded with one (a host's policy must then allow `img-src blob:`).
+/// the host's token when embedded with one (a host's policy must then allow `img-src blob:`). When the
+/// fetch fails, it says why beside the image, with Try again.
 #[component]
 fn StoredImage(
     src: (String, String),
@@ -399,20 +400,39 @@ fn StoredImage(
     height: Option<u32>,
 ) -> impl IntoView {
     let blob = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
-        if let Ok(url) = api::object_url(&api::image_url(&src.0, &src.1)).await {
-            // The image went while it was fetched: nothing will show the URL, so let it go now.
-            if let Some(url) = blob.try_set(Some(url)).flatten() {
-                let _ = web_sys::Url::revoke_object_url(&url);
+    let failed = RwSignal::new(None::<String>);
+    let href = StoredValue::new(api::image_url(&src.0, &src.1));
+    let fetch = move || {
+        failed.set(None);
+        leptos::task::spawn_local(async move {
+            match api::object_url(&href.get_value()).await {
+                // The image went while it was fetched: nothing will show the URL, so let it go now.
+                Ok(url) => {
+                    if let Some(url) = blob.try_set(Some(url)).flatten() {
+                        let _ = web_sys::Url::revoke_object_url(&url);
+                    }
+                }
+                Err(e) => {
+                    let _ = failed.try_set(Some(e.message()));
+                }
             }
-        }
-    });
+        });
+    };
+    fetch();
     on_cleanup(move || {
         if let Some(url) = blob.get_untracked() {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
     });
-    view! { <img src=move || blob.get() alt=alt width=width height=height /> }
+    view! {
+        <img src=move || blob.get() alt=alt width=width height=height />
+        {move || failed.get().map(|why| view! {
+            <span class="error image-failed" role="alert">
+                {format!("The image could not be loaded: {why} ")}
+                <button type="button" on:click=move |_| fetch()>"Try again"</button>
+            </span>
+        })}
+    }
 }
 
 /// How the listing will look in the App Store.
