@@ -5,6 +5,10 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 ADDR ?= 127.0.0.1:8080
 DB ?= sqlite://data/appreg.db
+# The native crates' tests, as one cargo selection: test-native runs them and scripts/test-pg.sh runs the
+# server's suite again with the same selection, so that it reuses that build (another selection unifies
+# other features and builds the server and its suite a second time).
+export NATIVE_PACKAGES := --workspace --exclude appreg-web --exclude appreg-size-counter
 
 .PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline bench-ab size size-budget twiggy lint fmt chaos chaos-small bench-abuse
 
@@ -37,7 +41,7 @@ size-budget: web
 	@bash scripts/size-budget.sh
 
 test-native:
-	cargo test --workspace --exclude appreg-web --exclude appreg-size-counter
+	cargo test $(NATIVE_PACKAGES)
 	$(MAKE) test-pg
 	$(MAKE) test-mail
 	$(MAKE) chaos-small

@@ -183,10 +183,8 @@ pub async fn rules_ready() -> Result<(), JsError> {
 #[wasm_bindgen(js_name = validateRedirectUrls)]
 pub fn validate_redirect_urls(template_id: &str, urls_json: &str) -> Result<String, JsError> {
     let t = template(template_id)?;
-    Ok(Check::list_json(&loaded(rules::redirect_list(
-        list(urls_json)?,
-        t,
-    ))?))
+    let checks = loaded(rules::redirect_list(list(urls_json)?, t))?;
+    Ok(Check::list_json(&checks))
 }
 
 /// `validateCorsOrigin("https://app.example.com")` → JSON check.
@@ -198,9 +196,8 @@ pub fn validate_cors_origin(origin: &str) -> Result<String, JsError> {
 /// `validateCorsOrigins('["https://a.example", …]')` → JSON array of checks, as one list.
 #[wasm_bindgen(js_name = validateCorsOrigins)]
 pub fn validate_cors_origins(origins_json: &str) -> Result<String, JsError> {
-    Ok(Check::list_json(&loaded(rules::cors_list(list(
-        origins_json,
-    )?))?))
+    let checks = loaded(rules::cors_list(list(origins_json)?))?;
+    Ok(Check::list_json(&checks))
 }
 
 /// `validateName("My app")` → JSON check.
