@@ -16,10 +16,11 @@ setup:
 	@bash scripts/setup.sh
 
 ## Build the SPA (release, size profile) into dist/.
+## The same code builds the same files (gzip -n: no name or time in the .gz files).
 web: setup
 	cargo fetch --quiet
 	PATH=$(CURDIR)/scripts/wasm-split:$$PATH APPREG_WASM_SPLIT=1 trunk build --release --offline
-	@for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do brotli -f -k -q 11 "$$f"; gzip -f -k -9 "$$f"; done
+	@for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do brotli -f -k -q 11 "$$f"; gzip -f -k -n -9 "$$f"; done
 
 server: setup
 	cargo build -p appreg-server

@@ -22,6 +22,22 @@ stage_modules() {
     exit 1
   }
   sed "s#from \"./appreg-web.js\"#from \"./$glue\"#" "$src/__wasm_split.js" > "$stage/__wasm_split.js"
+  # wasm-split-cli lists the main module's shared exports in a hash map's order, which changes from one
+  # run to the next on the same input: the loader, the page that carries it and the size budget's figures
+  # moved by a few bytes between builds of the same code. Sort the two lists, so the same code builds the
+  # same files.
+  python3 - "$stage/__wasm_split.js" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+def ordered(m):
+    names = sorted(n.strip() for n in m.group(2).split(",") if n.strip())
+    return m.group(1) + "{ " + ", ".join(names) + ", }" + m.group(3)
+text, n = re.subn(r"(const |Object\.assign\(sharedImports\.__wasm_split, )\{([^{}]*)\}( = initSync\(|\);)", ordered, text)
+if n != 2:
+    sys.exit(f"wasm-split/stage.sh: expected the loader's two lists of shared exports, found {n} (a new wasm-split-cli?)")
+open(path, "w").write(text)
+PY
   # A module that needs a chunk fetches both at once and awaits the chunk first: when both fail, the
   # module's own fetch would be an unhandled rejection (an error on the page). Mark it handled; the load
   # still awaits it and fails as it should.
