@@ -1,5 +1,6 @@
 //! Session lifetimes, and the purge of expired state (sessions, sign-in throttling and failures,
-//! idempotency keys, rate-limit windows, apps deleted more than 30 days ago), which a timer runs on every instance (never the sign-in path).
+//! idempotency keys, rate-limit windows, apps deleted more than 30 days ago, sent and failed e-mails
+//! older than 90 days), which a timer runs on every instance (never the sign-in path).
 //! The session endpoints are in [`crate::routes::sessions`].
 
 use crate::db::{self, Db};
@@ -28,6 +29,9 @@ pub struct Purged {
     /// Apps deleted longer ago than they can be restored, with their rows
     /// ([`crate::store::deletion::purge`]).
     pub applications: u64,
+    /// Sent and failed e-mails older than [`crate::mail::outbox::RETENTION_DAYS`]
+    /// ([`crate::mail::outbox::purge`]).
+    pub outbox: u64,
 }
 
 /// Deletes expired sessions (absolute or idle), throttle rows whose failures are forgotten, the failure
@@ -60,6 +64,7 @@ pub async fn purge(db: &Db, cfg: &Config) -> Result<Purged, sqlx::Error> {
     p.idempotency_keys = crate::idempotency::purge(db).await?;
     p.rate_limits = crate::limits::purge(db).await?;
     p.applications = crate::store::deletion::purge(db).await?;
+    p.outbox = crate::mail::outbox::purge(db).await?;
     Ok(p)
 }
 

@@ -24,6 +24,27 @@ pub const LEASE_SECS: i64 = 60;
 /// Rows claimed at once.
 pub const BATCH: i64 = 10;
 
+/// Sent and failed rows are kept this long after they were written, then deleted by [`purge`]. A row's
+/// event key only has to outlive every way its event can be fired again: an expiry reminder's threshold
+/// is reached at most 37 days after the first one (30 days before the expiry to 7 after it, the scan's
+/// window), and every other event is made once by one action (a publish request received or decided, a
+/// ticket's message). Ninety days is well past both, and gives the operator a quarter to look back.
+pub const RETENTION_DAYS: i64 = 90;
+
+/// Deletes the sent and failed rows older than [`RETENTION_DAYS`] (pending ones are still to be sent)
+/// and returns how many. One indexed `DELETE` (migration 0011): every instance may run it at any time.
+pub async fn purge(db: &Db) -> Result<u64, sqlx::Error> {
+    let before =
+        db::fmt_time(time::OffsetDateTime::now_utc() - time::Duration::days(RETENTION_DAYS));
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE created_at <= $1 AND state <> 'pending'")
+            .bind(before)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
+
 /// The first retry's wait: `APPREG_OUTBOX_BACKOFF_MS`, default 5 seconds.
 pub fn backoff_base() -> Duration {
     std::env::var("APPREG_OUTBOX_BACKOFF_MS")

@@ -557,3 +557,45 @@ async fn a_leased_row_is_not_claimed_by_another_worker() {
         .unwrap();
     assert_eq!(d.sent, 2);
 }
+
+#[tokio::test]
+async fn sent_and_failed_rows_are_purged_after_90_days_and_pending_ones_never() {
+    use appreg_server::db::ago_secs;
+    let t = test_app().await;
+    let dev = t.sign_in("dev@demo.test").await;
+    requested(&t, &dev, "Purged one", "").await;
+    requested(&t, &dev, "Purged two", "").await;
+    let keys: Vec<String> = rows(&t).await.into_iter().map(|r| r.event_key).collect();
+    assert_eq!(keys.len(), 4);
+    let day = 24 * 3600;
+    let cases = [
+        ("sent", ago_secs(91 * day), false),
+        ("failed", ago_secs(91 * day), false),
+        ("pending", ago_secs(91 * day), true),
+        ("sent", ago_secs(89 * day), true),
+    ];
+    for (key, (state, created, _)) in keys.iter().zip(&cases) {
+        sqlx::query("UPDATE outbox SET state = $1, created_at = $2 WHERE event_key = $3")
+            .bind(state)
+            .bind(created)
+            .bind(key)
+            .execute(&t.state.db)
+            .await
+            .unwrap();
+    }
+    // The purge timer's run deletes the two old rows that are done with, and nothing else.
+    let p = appreg_server::sessions::purge(&t.state.db, &t.state.cfg)
+        .await
+        .unwrap();
+    assert_eq!(p.outbox, 2);
+    let kept: Vec<String> = keys
+        .iter()
+        .zip(&cases)
+        .filter(|(_, (_, _, kept))| *kept)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let left: Vec<String> = rows(&t).await.into_iter().map(|r| r.event_key).collect();
+    assert_eq!(left, kept);
+    // Again (another instance): nothing more.
+    assert_eq!(outbox::purge(&t.state.db).await.unwrap(), 0);
+}

@@ -1685,6 +1685,7 @@ async fn the_purge_deletes_expired_state_and_runs_on_a_timer() {
             idempotency_keys: 1,
             rate_limits: 1,
             applications: 0,
+            outbox: 0,
         }
     );
     assert_eq!(remaining(&t).await, AFTER_PURGE);
