@@ -10,7 +10,7 @@ DB ?= sqlite://data/appreg.db
 # other features and builds the server and its suite a second time).
 export NATIVE_PACKAGES := --workspace --exclude appreg-web --exclude appreg-size-counter
 
-.PHONY: run test setup web server test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline bench-ab size size-budget twiggy lint fmt chaos chaos-small bench-abuse
+.PHONY: run test setup web server server-release test-native test-pg test-mail test-wasm test-e2e bench bench-server bench-web bench-timeline bench-ab size size-budget twiggy lint fmt chaos chaos-small bench-abuse
 
 setup:
 	@bash scripts/setup.sh
@@ -76,17 +76,22 @@ chaos-small:
 bench:
 	cargo bench -p appreg-core --bench validate
 
-bench-web: web server
-	bash e2e/bench-web.sh
+## The browser benchmarks run the release build of the server (what production runs), the static page's
+## and the SPA's alike; `make test` and `make run` use the debug build.
+server-release: setup
+	cargo build --release -p appreg-server
+
+bench-web: web server-release
+	APPREG_SERVER_BIN=target/release/appreg bash e2e/bench-web.sh
 
 ## Where a first visit's time goes: each file's bytes and the app's start, on the slow profile.
-bench-timeline: web server
-	BENCH_SCRIPT=e2e/bench/timeline.js bash e2e/bench-web.sh
+bench-timeline: web server-release
+	APPREG_SERVER_BIN=target/release/appreg BENCH_SCRIPT=e2e/bench/timeline.js bash e2e/bench-web.sh
 
 ## This build's unthrottled first visit next to another build's (OTHER=DIR, a dist/ of another revision),
 ## the two and the static page loaded in turns.
-bench-ab: web server
-	bash e2e/bench-ab.sh "$(OTHER)"
+bench-ab: web server-release
+	APPREG_SERVER_BIN=target/release/appreg bash e2e/bench-ab.sh "$(OTHER)"
 
 bench-server:
 	@bash scripts/bench-server.sh

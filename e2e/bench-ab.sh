@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 other=${1:-}
 [ -n "$other" ] && [ -f "$other/index.html" ] || { echo "usage: make bench-ab OTHER=DIR (DIR: another build's dist/)" >&2; exit 2; }
 [ -d dist ] || { echo "dist/ is missing; run make web first" >&2; exit 1; }
-[ -x target/debug/appreg ] || { echo "target/debug/appreg is missing; run make server first" >&2; exit 1; }
+bin=${APPREG_SERVER_BIN:-target/debug/appreg}
+[ -x "$bin" ] || { echo "$bin is missing; run make server (or make server-release) first" >&2; exit 1; }
 work=$(mktemp -d /tmp/appreg-ab.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 serve() { # serve NAME DIST PORT
   bash e2e/prepare-static.sh "$work/$1/static" "$2"
-  RUST_LOG=warn ./target/debug/appreg serve --addr "127.0.0.1:$3" --database-url "sqlite://$work/$1/appreg.db" \
+  RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$3" --database-url "sqlite://$work/$1/appreg.db" \
     --static "$work/$1/static" --demo >"$work/$1/server.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$3/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
@@ -22,5 +23,5 @@ serve() { # serve NAME DIST PORT
 port=${APPREG_BENCH_PORT:-18182}
 serve this dist "$port"
 serve other "$other" "$((port + 20))"
-echo "bench-ab: this build on :$port, $other on :$((port + 20)) (debug build of the server)"
+echo "bench-ab: this build on :$port, $other on :$((port + 20)) (server: $bin)"
 A_URL="http://127.0.0.1:$port" B_URL="http://127.0.0.1:$((port + 20))" APPREG_URL="http://127.0.0.1:$port" node e2e/bench/ab.js

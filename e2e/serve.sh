@@ -1,4 +1,5 @@
-# Sourced by run.sh and bench-web.sh (from the repository root).
+# Sourced by run.sh and bench-web.sh (from the repository root). The server is target/debug/appreg, or
+# APPREG_SERVER_BIN (the benchmarks use the release build: what production runs).
 # start_demo_server WORK PORT: assembles the static folder (dist/ and the bench's static page) in WORK,
 # starts `appreg serve --demo` on a fresh SQLite file there (listing http://127.0.0.1:PORT+2, where the
 # embedding test's host page lives, with --embed-origin), waits for /healthz and exports APPREG_URL. With APPREG_E2E_SMTP=1 (run.sh sets it) it first starts a real SMTP server (aiosmtpd, from
@@ -14,7 +15,8 @@ start_demo_server() {
   local work=$1 port=$2
   local mail=()
   [ -d dist ] || { echo "dist/ is missing; run make web first" >&2; exit 1; }
-  [ -x target/debug/appreg ] || { echo "target/debug/appreg is missing; run make server first" >&2; exit 1; }
+  local bin=${APPREG_SERVER_BIN:-target/debug/appreg}
+  [ -x "$bin" ] || { echo "$bin is missing; run make server (or make server-release) first" >&2; exit 1; }
   bash e2e/prepare-static.sh "$work/static"
   trap stop_demo_server EXIT
   if [ "${APPREG_E2E_SMTP:-0}" = 1 ]; then
@@ -28,7 +30,7 @@ start_demo_server() {
     mail=(--smtp-url "smtp://127.0.0.1:$smtp_port" --outbox-dir "$work/outbox")
     export APPREG_SMTP_LOG="$work/smtp.jsonl"
   fi
-  APPREG_OUTBOX_POLL_MS=200 APPREG_REMINDER_SCAN_MS=1000 RUST_LOG=warn ./target/debug/appreg serve \
+  APPREG_OUTBOX_POLL_MS=200 APPREG_REMINDER_SCAN_MS=1000 RUST_LOG=warn "$bin" serve \
     --addr "127.0.0.1:$port" --database-url "sqlite://$work/appreg.db" \
     --static "$work/static" --demo --embed-origin "http://127.0.0.1:$((port + 2))" "${mail[@]}" \
     >"$work/server.log" 2>&1 &

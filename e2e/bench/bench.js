@@ -140,7 +140,7 @@ try {
   console.log(`  in the browser, the first call                          ${r.first.toFixed(2)} ms`);
   console.log(`  in the browser, calls 21-220                     median ${r.warm.toFixed(2)} ms`);
   console.log(`  in the browser, calls 621-820 (optimized code)   median ${r.steady.toFixed(2)} ms  (mean of the next 200: ${r.mean.toFixed(3)} ms)`);
-  console.log(`  round trip to POST /api/v1/check (debug server)  median ${r.server.toFixed(2)} ms  (10 runs)`);
+  console.log(`  round trip to POST /api/v1/check (this server)  median ${r.server.toFixed(2)} ms  (10 runs)`);
   await context.close();
 } finally {
   await browser.close();
