@@ -67,7 +67,6 @@ thread_local! {
     static TRANSPORT: RefCell<Option<Transport>> = const { RefCell::new(None) };
     static BASE: RefCell<String> = const { RefCell::new(String::new()) };
     static TOKEN: RefCell<Option<TokenSource>> = const { RefCell::new(None) };
-    static STORED_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Signs every request with the host page's bearer token instead of the portal's session cookie
@@ -79,12 +78,6 @@ pub fn set_token_source(t: Option<TokenSource>) {
 /// Whether requests carry the host's bearer token (the host owns sign-in and sign-out).
 pub fn uses_token() -> bool {
     TOKEN.with(|c| c.borrow().is_some())
-}
-
-/// When the last `GET /me` answer was stored, if the service worker answered it from its offline copy
-/// (`x-appreg-stored-at`, RFC 3339); `None` for a live answer.
-pub fn me_stored_at() -> Option<String> {
-    STORED_AT.with(|c| c.borrow().clone())
 }
 
 /// Replaces the network layer (`None` restores the browser's `fetch`).
@@ -311,12 +304,21 @@ pub async fn sign_out() -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `GET /api/v1/me`'s answer, and when it was stored if the service worker answered from its offline
+/// copy (`x-appreg-stored-at`, RFC 3339).
+#[derive(Clone)]
+pub struct MeAnswer {
+    pub me: Me,
+    pub stored_at: Option<String>,
+}
+
 /// `GET /api/v1/me`
-pub async fn me() -> Result<Me, ApiError> {
-    let resp = request("GET", "/me".into(), vec![], None).await;
-    let stored = resp.as_ref().ok().and_then(|r| r.stored_at.clone());
-    STORED_AT.with(|c| *c.borrow_mut() = stored);
-    decode(&resp?)
+pub async fn me() -> Result<MeAnswer, ApiError> {
+    let resp = request("GET", "/me".into(), vec![], None).await?;
+    Ok(MeAnswer {
+        me: decode(&resp)?,
+        stored_at: resp.stored_at,
+    })
 }
 
 /// `GET /api/v1/sessions`: my sessions, this one marked `current`.

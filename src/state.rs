@@ -76,7 +76,7 @@ pub struct Ctx {
     route: RwSignal<Route>,
     /// Bumped to read `/me` again (after sign-in, sign-out, or "Try again").
     session: RwSignal<u32>,
-    me: ui::Read<Result<Me, ApiError>>,
+    me: ui::Read<Result<api::MeAnswer, ApiError>>,
     user: Memo<Option<Me>>,
     partner: Memo<Option<PartnerMembership>>,
     partner_choice: RwSignal<Option<String>>,
@@ -90,7 +90,7 @@ pub struct Ctx {
     host: StoredValue<Option<web_sys::Element>, LocalStorage>,
     prefill: StoredValue<Prefill>,
     /// When the `/me` on screen was stored, if it came from the offline copy (RFC 3339).
-    stored_at: RwSignal<Option<String>>,
+    stored_at: Memo<Option<String>>,
     /// A new build is installed and waits for "Reload".
     update_ready: RwSignal<bool>,
 }
@@ -118,16 +118,13 @@ impl Ctx {
     pub fn new(config: &Config, host: Option<web_sys::Element>) -> Ctx {
         api::set_base(&config.api_base);
         let session = RwSignal::new(0u32);
-        let stored_at = RwSignal::new(None);
         let me = ui::read(move || {
             session.track();
-            async move {
-                let me = api::me().await;
-                stored_at.set(api::me_stored_at());
-                me
-            }
+            api::me()
         });
-        let user = Memo::new(move |_| me.get().and_then(Result::ok));
+        let answer = move || me.get().and_then(Result::ok);
+        let user = Memo::new(move |_| answer().map(|a| a.me));
+        let stored_at = Memo::new(move |_| answer().and_then(|a| a.stored_at));
         let partner_choice = RwSignal::new(config.partner.clone());
         let partner = Memo::new(move |_| {
             let me = user.get()?;
@@ -254,7 +251,7 @@ impl Ctx {
         self.route.read_only()
     }
     /// `GET /me`: loading, signed out (401), failed, or the signed-in user.
-    pub fn me(&self) -> ui::Read<Result<Me, ApiError>> {
+    pub fn me(&self) -> ui::Read<Result<api::MeAnswer, ApiError>> {
         self.me
     }
     pub fn user(&self) -> Memo<Option<Me>> {
@@ -282,8 +279,8 @@ impl Ctx {
         self.online.read_only()
     }
     /// When the signed-in data on screen was stored, if it is the offline copy (RFC 3339).
-    pub fn stored_at(&self) -> ReadSignal<Option<String>> {
-        self.stored_at.read_only()
+    pub fn stored_at(&self) -> Memo<Option<String>> {
+        self.stored_at
     }
     /// A new build is installed: the page offers "Reload".
     pub fn update_ready(&self) -> ReadSignal<bool> {
