@@ -436,6 +436,10 @@ test('150 apps are all reachable from the partner page: server-side search, filt
     for (let i = 0; i < 150; i += 1) {
       await apiCreateApp(cookie, { template: i % 10 === 0 ? 'native' : 'empty', name: `Scale ${stamp} ${String(i).padStart(3, '0')}`, technical_contact: 'other@demo.test', ...(i % 10 === 0 ? { redirect_urls: ['http://127.0.0.1/cb'] } : {}) }, 'other');
     }
+    // One more app that the search leaves out, newest and first by name: the unfiltered first page then
+    // differs from the search's answer (with only the 150, both would be the same 50 rows, and "Show
+    // more" could go on the unfiltered list until the search's answer replaced it).
+    await apiCreateApp(cookie, { template: 'empty', name: `A ${stamp} outside the search`, technical_contact: 'other@demo.test' }, 'other');
     await page.goto(`${BASE}/#/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByLabel('Search by name').fill(`Scale ${stamp}`);
