@@ -18,7 +18,7 @@ use appreg_core::tickets::{
     NewTicketMessage, Ticket, TicketFilter, TicketMessage, TicketSummary, UnreadCounts,
 };
 use appreg_core::versions::{
-    ChangeEntry, NewVersion, PublishVersion, VersionInfo, VersionSnapshot,
+    ChangeEntry, EnvironmentUrls, NewVersion, PublishVersion, VersionInfo, VersionSnapshot,
 };
 use appreg_core::{AppStoreInfo, AppStoreState, ImageRef};
 use serde::de::DeserializeOwned;
@@ -549,6 +549,16 @@ pub async fn version_snapshot(app: &str, n: u32) -> Result<String, ApiError> {
 pub async fn version(app: &str, n: u32) -> Result<VersionSnapshot, ApiError> {
     let path = format!("/applications/{}/versions/{n}", enc(app));
     decode(&request("GET", path, vec![], None).await?)
+}
+
+/// The current version's own Stage and Production URLs (R4): `GET …/versions`, then the current one's
+/// `GET …/versions/{n}`. The default (both the same as SOD's) for an app without versions.
+pub async fn environment_urls(app: &str) -> Result<EnvironmentUrls, ApiError> {
+    let current = versions(app).await?.into_iter().find(|v| v.current);
+    match current {
+        Some(v) => Ok(version(app, v.number).await?.config.environment_urls),
+        None => Ok(EnvironmentUrls::default()),
+    }
 }
 
 /// `POST /api/v1/applications/{app}/versions {label}`: a new draft from the current version.

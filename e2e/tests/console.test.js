@@ -2,7 +2,7 @@
 // confirmations, readable time and badges, roles, "Start coding", and the partner page at scale.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, contextAs, apiSignIn, apiCreateApp, api, uniq, until, isDisabled, BASE } from '../lib.js';
+import { launch, contextAs, apiSignIn, apiCreateApp, api, uniq, until, isDisabled, axe, BASE } from '../lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -110,6 +110,71 @@ test('post-logout URLs are edited in the list editor, shown in canonical form, a
     assert.equal(await page.getByLabel('Post-logout URL 1', { exact: true }).inputValue(), 'https://app.example.com/bye');
     const r = await api('GET', `/api/v1/applications/${app.id}`, { cookie });
     assert.deepEqual(r.json.post_logout_urls, ['https://app.example.com/bye']);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Stage and Production use SOD\'s URLs until they get their own, which the current version keeps', async () => {
+  const { context, page, cookie } = await contextAs(browser, 'dev@demo.test');
+  try {
+    const app = await apiCreateApp(cookie, { template: 'web', name: uniq('E2E env urls'), redirect_urls: ['https://app.example.com/cb'] });
+    const current = async () => {
+      const versions = await api('GET', `/api/v1/applications/${app.id}/versions`, { cookie });
+      const n = versions.json.find((v) => v.current).number;
+      return (await api('GET', `/api/v1/applications/${app.id}/versions/${n}`, { cookie })).json.config.environment_urls;
+    };
+    await openSection(page, app, 'authentication', 'Authentication');
+    const stage = page.getByRole('group', { name: 'Stage', exact: true });
+    await stage.getByText("Stage uses SOD's redirect and CORS URLs.").waitFor();
+    const own = page.getByLabel('Stage has its own redirect and CORS URLs');
+    await own.check();
+    // Its own lists start as SOD's, in the same list editor with the same core rules.
+    const entry = page.getByLabel('Stage redirect URL 1', { exact: true });
+    assert.equal(await entry.inputValue(), 'https://app.example.com/cb');
+    await entry.fill('https://stage.example.com/cb#x');
+    await stage.locator('li[data-rule="RU-FRAGMENT"]').waitFor();
+    const save = page.getByRole('button', { name: 'Save Stage and Production URLs' });
+    assert.equal(await isDisabled(save), true, 'a fragment is an error');
+    await entry.fill('HTTPS://Stage.Example.com/cb');
+    await stage.getByText('Stored as https://stage.example.com/cb').waitFor();
+    assert.deepEqual(await axe(page), [], 'axe: the section with Stage\'s own lists open');
+    await stage.getByRole('group', { name: 'Stage CORS origins' }).getByRole('button', { name: 'Add More' }).click();
+    await page.getByLabel('Stage CORS origin 1', { exact: true }).fill('https://stage.example.com');
+    await save.click();
+    await until(() => page.locator('#save-env-status').textContent(), (t) => t === 'Saved.', { what: 'saved' });
+    // Saved: the editor shows the stored (canonical) form; the version has it, SOD's list is unchanged.
+    assert.equal(await entry.inputValue(), 'https://stage.example.com/cb');
+    const stored = await current();
+    assert.deepEqual(stored.stage, { redirect_urls: ['https://stage.example.com/cb'], cors_urls: ['https://stage.example.com'] });
+    assert.equal(stored.production ?? null, null);
+    const a = await api('GET', `/api/v1/applications/${app.id}`, { cookie });
+    assert.deepEqual(a.json.redirect_urls, ['https://app.example.com/cb']);
+    // After a reload, from the version.
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Authentication' }).waitFor();
+    await entry.waitFor();
+    assert.equal(await entry.inputValue(), 'https://stage.example.com/cb');
+    assert.equal(await own.isChecked(), true);
+    assert.equal(await page.getByLabel('Production has its own redirect and CORS URLs').isChecked(), false);
+    // Someone else gives Production its own URLs meanwhile: Save then saves nothing, keeps what was
+    // typed, and shows what is stored now.
+    const fresh = await api('GET', `/api/v1/applications/${app.id}`, { cookie });
+    const theirs = { stage: stored.stage, production: { redirect_urls: ['https://prod.example.com/cb'], cors_urls: [] } };
+    const r = await api('PATCH', `/api/v1/applications/${app.id}`, { cookie, headers: { 'if-match': fresh.headers.get('etag') }, body: { environment_urls: theirs } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    await entry.fill('https://stage2.example.com/cb');
+    await save.click();
+    await until(() => page.locator('#save-env-status').textContent(), (t) => t.startsWith('Someone else changed this app meanwhile'), { what: 'conflict' });
+    assert.equal(await entry.inputValue(), 'https://stage2.example.com/cb');
+    await page.locator('#env-conflict-theirs').getByText('https://prod.example.com/cb').waitFor();
+    // Unchecked and saved: Stage uses SOD's again (Production keeps its own).
+    await own.uncheck();
+    await save.click();
+    await until(() => page.locator('#save-env-status').textContent(), (t) => t === 'Saved.', { what: 'saved again' });
+    const after = await current();
+    assert.equal(after.stage ?? null, null);
+    assert.equal(after.production ?? null, null, 'saving again replaced theirs with what the page shows: Production unchecked');
   } finally {
     await context.close();
   }

@@ -1,12 +1,16 @@
 //! Authentication: redirect, post-logout and CORS URLs in the wizard's list editor (the same core
-//! rules, saved with `If-Match`), and the redirect tester.
+//! rules, saved with `If-Match`), Stage's and Production's own redirect and CORS URLs (R4), and the
+//! redirect tester.
 
 use super::{conflicted, use_console, SaveStatus};
+use crate::api;
 use crate::list_editor::{ListEditor, ListIds, LocalList};
+use crate::ui::{self, Shape};
 use appreg_core::api::{Application, ApplicationPatch};
+use appreg_core::versions::{EnvironmentUrls, UrlSet};
 use appreg_core::{
-    check_cors_list, check_redirect_list, match_redirect, validate_patch, Check, FieldPath,
-    Finding, UrlList, MAX_URLS,
+    check_cors_list, check_redirect_list, match_redirect, validate_patch, Check, Environment,
+    FieldPath, Finding, Severity, UrlList, MAX_URLS,
 };
 use leptos::prelude::*;
 
@@ -101,7 +105,7 @@ pub(super) fn Authentication() -> impl IntoView {
         <section aria-labelledby="section-title">
             <h2 id="section-title" tabindex="-1">"Authentication"</h2>
             {body}
-            {template.allows_redirect_urls().then(|| view! { <RedirectTester /> })}
+            {template.allows_redirect_urls().then(|| view! { <EnvironmentUrlsSection /> <RedirectTester /> })}
         </section>
     }
 }
@@ -191,6 +195,256 @@ fn UrlEditors() -> impl IntoView {
                         <pre>{if urls.is_empty() { "(none)".to_string() } else { urls }}</pre>
                     }
                 })}
+            </div>
+        })}
+    }
+}
+
+/// Stage or Production, with the ids of its own lists' editors.
+#[derive(Clone, Copy)]
+struct EnvSpec {
+    env: Environment,
+    own: &'static str,
+    redirect_noun: &'static str,
+    cors_noun: &'static str,
+    redirect: ListIds,
+    cors: ListIds,
+}
+
+const HINT: &str = "environment-urls-hint";
+
+const ENVS: [EnvSpec; 2] = [
+    EnvSpec {
+        env: Environment::Stage,
+        own: "stage-own",
+        redirect_noun: "Stage redirect URL",
+        cors_noun: "Stage CORS origin",
+        redirect: ListIds {
+            entry: "stage-redirect",
+            count: "stage-redirect-count",
+            add: "stage-redirect-add",
+            findings: "stage-redirects-findings",
+            hint: HINT,
+        },
+        cors: ListIds {
+            entry: "stage-cors",
+            count: "stage-cors-count",
+            add: "stage-cors-add",
+            findings: "stage-cors-findings",
+            hint: HINT,
+        },
+    },
+    EnvSpec {
+        env: Environment::Production,
+        own: "production-own",
+        redirect_noun: "Production redirect URL",
+        cors_noun: "Production CORS origin",
+        redirect: ListIds {
+            entry: "production-redirect",
+            count: "production-redirect-count",
+            add: "production-redirect-add",
+            findings: "production-redirects-findings",
+            hint: HINT,
+        },
+        cors: ListIds {
+            entry: "production-cors",
+            count: "production-cors-count",
+            add: "production-cors-add",
+            findings: "production-cors-findings",
+            hint: HINT,
+        },
+    },
+];
+
+/// R4: whether Stage and Production use SOD's redirect and CORS URLs or their own, as the current
+/// version keeps them.
+#[component]
+fn EnvironmentUrlsSection() -> impl IntoView {
+    let c = use_console();
+    let id = c.id();
+    let urls = ui::read(move || {
+        let id = id.clone();
+        async move { api::environment_urls(&id).await }
+    });
+    let editable = c.editable.get_untracked();
+    view! {
+        <section id="environment-urls" aria-labelledby="environment-urls-title">
+            <h3 id="environment-urls-title">"Stage and Production"</h3>
+            <p class="hint" id=HINT>"Each uses SOD's redirect and CORS URLs unless it has its own. They are kept in the current version and published with it; entries starting with ^ are patterns."</p>
+            {ui::loaded(urls, Shape::Block, "Loading…", move |u: EnvironmentUrls| {
+                if editable {
+                    view! { <EnvironmentUrlsEditor initial=u /> }.into_any()
+                } else {
+                    env_urls_view(&u).into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// Stage's and Production's URLs as text: "the same as SOD", or their lists.
+fn env_urls_view(u: &EnvironmentUrls) -> impl IntoView {
+    ENVS.map(|e| {
+        let title = e.env.title();
+        match u.get(e.env) {
+            None => view! { <p class="env-urls" id=format!("{}-urls", e.own)>{title} " uses SOD's redirect and CORS URLs."</p> }.into_any(),
+            Some(set) => {
+                let items = |urls: &[String]| {
+                    if urls.is_empty() {
+                        view! { <li class="muted">"None."</li> }.into_any()
+                    } else {
+                        urls.iter().map(|u| view! { <li><code>{u.clone()}</code></li> }).collect_view().into_any()
+                    }
+                };
+                view! {
+                    <div class="env-urls" id=format!("{}-urls", e.own)>
+                        <p>{title} "'s own redirect URLs:"</p>
+                        <ul class="plain read-only-list">{items(&set.redirect_urls)}</ul>
+                        <p>{title} "'s own CORS origins:"</p>
+                        <ul class="plain read-only-list">{items(&set.cors_urls)}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    })
+}
+
+#[component]
+fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
+    let c = use_console();
+    let template = c.app.with_untracked(|a| a.template);
+    let (sod_redirects, sod_cors) = c
+        .app
+        .with_untracked(|a| (a.redirect_urls.clone(), a.cors_urls.clone()));
+    // Unchecked, an environment uses SOD's lists; checked, it starts from its own or from SOD's.
+    let own = ENVS.map(|e| RwSignal::new(initial.get(e.env).is_some()));
+    let lists = ENVS.map(|e| {
+        let set = initial.get(e.env);
+        (
+            LocalList::new(set.map_or(&sod_redirects, |s| &s.redirect_urls)),
+            LocalList::new(set.map_or(&sod_cors, |s| &s.cors_urls)),
+        )
+    });
+    let set = move |i: usize| {
+        own[i].get().then(|| UrlSet {
+            redirect_urls: lists[i].0.values(),
+            cors_urls: lists[i].1.values(),
+        })
+    };
+    let patch = move || ApplicationPatch {
+        environment_urls: Some(EnvironmentUrls {
+            stage: set(0),
+            production: set(1),
+        }),
+        ..Default::default()
+    };
+    // The core's R4 check, as the server runs it: each list's findings, and whether any is an error.
+    let validated = Memo::new(move |_| validate_patch(&patch(), template));
+    let list_findings = move |i: usize, list: UrlList| {
+        Signal::derive(move || {
+            validated.with(|(v, _)| {
+                v.iter()
+                    .filter(|e| e.field == FieldPath::EnvList(ENVS[i].env, list))
+                    .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
+                    .collect()
+            })
+        })
+    };
+    let errors = Memo::new(move |_| {
+        validated.with(|(v, _)| v.iter().any(|e| e.severity == Severity::Error))
+    });
+    let save = c.saver();
+    let conflict = conflicted(save);
+    // Saved: the editors show the canonical forms the server stored (the core computes the same).
+    Effect::new(move |_| {
+        if save.value().with(|v| matches!(v, Some(Ok(())))) {
+            let canon = validated.with_untracked(|(_, c)| c.environment_urls.clone());
+            for (i, e) in ENVS.iter().enumerate() {
+                if let Some(s) = canon.as_ref().and_then(|u| u.get(e.env)) {
+                    lists[i].0.reset(&s.redirect_urls);
+                    lists[i].1.reset(&s.cors_urls);
+                }
+            }
+        }
+    });
+    // A conflict: what is stored now, below the editors.
+    let id = c.id();
+    let theirs = ui::read(move || {
+        let fetch = conflict.get();
+        let id = id.clone();
+        async move {
+            if fetch {
+                api::environment_urls(&id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    });
+    view! {
+        {(0..2).map(|i| {
+            let e = ENVS[i];
+            let title = e.env.title();
+            view! {
+                <fieldset class="url-editor" id=format!("{}-editor", e.own)>
+                    <legend>{title}</legend>
+                    <div class="check">
+                        <input
+                            type="checkbox"
+                            id=e.own
+                            prop:checked=own[i]
+                            on:change=move |ev| own[i].set(event_target_checked(&ev))
+                        />
+                        <label for=e.own>{title} " has its own redirect and CORS URLs"</label>
+                    </div>
+                    {move || if own[i].get() {
+                        view! {
+                            <fieldset class="url-editor">
+                                <legend>{title} " redirect URLs"</legend>
+                                <ListEditor
+                                    ids=e.redirect
+                                    noun=e.redirect_noun
+                                    entries=lists[i].0.entries()
+                                    edit=lists[i].0.edits()
+                                    checks=Signal::derive(move || check_redirect_list(&lists[i].0.values(), template))
+                                    list_findings=list_findings(i, UrlList::Redirect)
+                                    max=MAX_URLS
+                                />
+                            </fieldset>
+                            <fieldset class="url-editor">
+                                <legend>{title} " CORS origins"</legend>
+                                <ListEditor
+                                    ids=e.cors
+                                    noun=e.cors_noun
+                                    entries=lists[i].1.entries()
+                                    edit=lists[i].1.edits()
+                                    checks=Signal::derive(move || check_cors_list(&lists[i].1.values()))
+                                    list_findings=list_findings(i, UrlList::Cors)
+                                    max=MAX_URLS
+                                />
+                            </fieldset>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <p class="muted">{title} " uses SOD's redirect and CORS URLs."</p> }.into_any()
+                    }}
+                </fieldset>
+            }
+        }).collect_view()}
+        <button
+            type="button"
+            class="primary"
+            id="save-env-urls"
+            disabled=move || errors.get() || save.pending().get()
+            on:click=move |_| { save.dispatch(patch()); }
+        >
+            {move || if save.pending().get() { "Saving…" } else { "Save Stage and Production URLs" }}
+        </button>
+        <SaveStatus id="save-env-status" save=save button="Save Stage and Production URLs" />
+        {move || theirs.get().and_then(Result::ok).flatten().map(|u| view! {
+            <div class="theirs" id="env-conflict-theirs">
+                <p>"Their version, saved now:"</p>
+                {env_urls_view(&u)}
             </div>
         })}
     }
