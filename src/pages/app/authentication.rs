@@ -2,7 +2,7 @@
 //! rules, saved with `If-Match`), Stage's and Production's own redirect and CORS URLs (R4), and the
 //! redirect tester.
 
-use super::{conflicted, use_console, SaveStatus};
+use super::{conflicted, use_console, SaveBar};
 use crate::api;
 use crate::list_editor::{ListEditor, ListIds, LocalList};
 use crate::ui::{self, Shape};
@@ -175,16 +175,7 @@ fn UrlEditors() -> impl IntoView {
                 </fieldset>
             }
         }).collect_view()}
-        <button
-            type="button"
-            class="primary"
-            id="save-urls"
-            disabled=move || errors.get() || save.pending().get()
-            on:click=move |_| { save.dispatch(patch()); }
-        >
-            {move || if save.pending().get() { "Saving…" } else { "Save URLs" }}
-        </button>
-        <SaveStatus id="save-status" save=save button="Save URLs" />
+        <SaveBar id="save-urls" status_id="save-status" label="Save URLs" save=save blocked=errors patch=Callback::new(move |_| patch()) />
         {move || conflict.get().then(|| view! {
             <div class="theirs" id="conflict-theirs">
                 <p>"Their version, saved now:"</p>
@@ -431,16 +422,7 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
                 </fieldset>
             }
         }).collect_view()}
-        <button
-            type="button"
-            class="primary"
-            id="save-env-urls"
-            disabled=move || errors.get() || save.pending().get()
-            on:click=move |_| { save.dispatch(patch()); }
-        >
-            {move || if save.pending().get() { "Saving…" } else { "Save Stage and Production URLs" }}
-        </button>
-        <SaveStatus id="save-env-status" save=save button="Save Stage and Production URLs" />
+        <SaveBar id="save-env-urls" status_id="save-env-status" label="Save Stage and Production URLs" save=save blocked=errors patch=Callback::new(move |_| patch()) />
         {move || theirs.get().and_then(Result::ok).flatten().map(|u| view! {
             <div class="theirs" id="env-conflict-theirs">
                 <p>"Their version, saved now:"</p>

@@ -1,7 +1,7 @@
 //! Integration: the endpoints with On/Off and URL, "Send error e-mails" with its recipients (the
 //! list editor), and the technical contact with the type-ahead — saved together with `If-Match`.
 
-use super::{conflicted, use_console, SaveStatus};
+use super::{conflicted, use_console, SaveBar};
 use crate::list_editor::{ListEditor, ListIds, LocalList};
 use crate::ui::{self, Findings};
 use appreg_core::api::{
@@ -209,16 +209,7 @@ fn IntegrationEditor() -> impl IntoView {
             </fieldset>
         })}
         <ContactPicker contact=contact check=contact_check />
-        <button
-            type="button"
-            class="primary"
-            id="save-integration"
-            disabled=move || errors.get() || save.pending().get()
-            on:click=move |_| { save.dispatch(patch()); }
-        >
-            {move || if save.pending().get() { "Saving…" } else { "Save integration" }}
-        </button>
-        <SaveStatus id="integration-status" save=save button="Save integration" />
+        <SaveBar id="save-integration" status_id="integration-status" label="Save integration" save=save blocked=errors patch=Callback::new(move |_| patch()) />
         {move || conflict.get().then(|| view! {
             <div class="theirs" id="conflict-theirs"><p>"Their version, saved now:"</p><IntegrationView /></div>
         })}

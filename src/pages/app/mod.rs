@@ -151,6 +151,32 @@ pub(crate) fn conflicted(save: ui::Write<ApplicationPatch, Result<(), ApiError>>
     })
 }
 
+/// A section's Save button ("Saving…" while it runs; off while `blocked`, an error in the input) and
+/// its status line below it.
+#[component]
+pub(crate) fn SaveBar(
+    id: &'static str,
+    status_id: &'static str,
+    label: &'static str,
+    save: ui::Write<ApplicationPatch, Result<(), ApiError>>,
+    blocked: Memo<bool>,
+    /// What to save, read when the button is pressed.
+    patch: Callback<(), ApplicationPatch>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="primary"
+            id=id
+            disabled=move || blocked.get() || save.pending().get()
+            on:click=move |_| save.dispatch(patch.run(()))
+        >
+            {move || if save.pending().get() { "Saving…" } else { label }}
+        </button>
+        <SaveStatus id=status_id save=save button=label />
+    }
+}
+
 /// The status line under a section's Save button.
 #[component]
 pub(crate) fn SaveStatus(
