@@ -62,6 +62,14 @@ const LISTS: [ListSpec; 3] = [
     },
 ];
 
+/// Each entry's check, by the list's rules (the same as the server's).
+fn list_checks(list: UrlList, values: &[String], template: appreg_core::Template) -> Vec<Check> {
+    match list {
+        UrlList::Cors => check_cors_list(values),
+        _ => check_redirect_list(values, template),
+    }
+}
+
 fn urls_of(a: &Application, list: UrlList) -> &Vec<String> {
     match list {
         UrlList::Redirect => &a.redirect_urls,
@@ -124,13 +132,7 @@ fn UrlEditors() -> impl IntoView {
     };
     // The same core rules as the server: each entry's check, and the list-level findings.
     let checks = move |i: usize| {
-        Signal::derive(move || -> Vec<Check> {
-            let values = lists[i].values();
-            match LISTS[i].list {
-                UrlList::Cors => check_cors_list(&values),
-                _ => check_redirect_list(&values, template),
-            }
-        })
+        Signal::derive(move || list_checks(LISTS[i].list, &lists[i].values(), template))
     };
     let validated = Memo::new(move |_| validate_patch(&patch(), template).0);
     let list_findings = move |i: usize| {
@@ -191,15 +193,12 @@ fn UrlEditors() -> impl IntoView {
     }
 }
 
-/// Stage or Production, with the ids of its own lists' editors.
+/// Stage or Production, and its own two lists (redirect URLs, CORS origins).
 #[derive(Clone, Copy)]
 struct EnvSpec {
     env: Environment,
     own: &'static str,
-    redirect_noun: &'static str,
-    cors_noun: &'static str,
-    redirect: ListIds,
-    cors: ListIds,
+    lists: [ListSpec; 2],
 }
 
 const HINT: &str = "environment-urls-hint";
@@ -208,42 +207,62 @@ const ENVS: [EnvSpec; 2] = [
     EnvSpec {
         env: Environment::Stage,
         own: "stage-own",
-        redirect_noun: "Stage redirect URL",
-        cors_noun: "Stage CORS origin",
-        redirect: ListIds {
-            entry: "stage-redirect",
-            count: "stage-redirect-count",
-            add: "stage-redirect-add",
-            findings: "stage-redirects-findings",
-            hint: HINT,
-        },
-        cors: ListIds {
-            entry: "stage-cors",
-            count: "stage-cors-count",
-            add: "stage-cors-add",
-            findings: "stage-cors-findings",
-            hint: HINT,
-        },
+        lists: [
+            ListSpec {
+                list: UrlList::Redirect,
+                title: "Stage redirect URLs",
+                noun: "Stage redirect URL",
+                ids: ListIds {
+                    entry: "stage-redirect",
+                    count: "stage-redirect-count",
+                    add: "stage-redirect-add",
+                    findings: "stage-redirects-findings",
+                    hint: HINT,
+                },
+            },
+            ListSpec {
+                list: UrlList::Cors,
+                title: "Stage CORS origins",
+                noun: "Stage CORS origin",
+                ids: ListIds {
+                    entry: "stage-cors",
+                    count: "stage-cors-count",
+                    add: "stage-cors-add",
+                    findings: "stage-cors-findings",
+                    hint: HINT,
+                },
+            },
+        ],
     },
     EnvSpec {
         env: Environment::Production,
         own: "production-own",
-        redirect_noun: "Production redirect URL",
-        cors_noun: "Production CORS origin",
-        redirect: ListIds {
-            entry: "production-redirect",
-            count: "production-redirect-count",
-            add: "production-redirect-add",
-            findings: "production-redirects-findings",
-            hint: HINT,
-        },
-        cors: ListIds {
-            entry: "production-cors",
-            count: "production-cors-count",
-            add: "production-cors-add",
-            findings: "production-cors-findings",
-            hint: HINT,
-        },
+        lists: [
+            ListSpec {
+                list: UrlList::Redirect,
+                title: "Production redirect URLs",
+                noun: "Production redirect URL",
+                ids: ListIds {
+                    entry: "production-redirect",
+                    count: "production-redirect-count",
+                    add: "production-redirect-add",
+                    findings: "production-redirects-findings",
+                    hint: HINT,
+                },
+            },
+            ListSpec {
+                list: UrlList::Cors,
+                title: "Production CORS origins",
+                noun: "Production CORS origin",
+                ids: ListIds {
+                    entry: "production-cors",
+                    count: "production-cors-count",
+                    add: "production-cors-add",
+                    findings: "production-cors-findings",
+                    hint: HINT,
+                },
+            },
+        ],
     },
 ];
 
@@ -312,15 +331,15 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
     let own = ENVS.map(|e| RwSignal::new(initial.get(e.env).is_some()));
     let lists = ENVS.map(|e| {
         let set = initial.get(e.env);
-        (
+        [
             LocalList::new(set.map_or(&sod_redirects, |s| &s.redirect_urls)),
             LocalList::new(set.map_or(&sod_cors, |s| &s.cors_urls)),
-        )
+        ]
     });
     let set = move |i: usize| {
         own[i].get().then(|| UrlSet {
-            redirect_urls: lists[i].0.values(),
-            cors_urls: lists[i].1.values(),
+            redirect_urls: lists[i][0].values(),
+            cors_urls: lists[i][1].values(),
         })
     };
     let patch = move || ApplicationPatch {
@@ -353,8 +372,8 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
             let canon = validated.with_untracked(|(_, c)| c.environment_urls.clone());
             for (i, e) in ENVS.iter().enumerate() {
                 if let Some(s) = canon.as_ref().and_then(|u| u.get(e.env)) {
-                    lists[i].0.reset(&s.redirect_urls);
-                    lists[i].1.reset(&s.cors_urls);
+                    lists[i][0].reset(&s.redirect_urls);
+                    lists[i][1].reset(&s.cors_urls);
                 }
             }
         }
@@ -390,30 +409,23 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
                     </div>
                     {move || if own[i].get() {
                         view! {
-                            <fieldset class="url-editor">
-                                <legend>{title} " redirect URLs"</legend>
-                                <ListEditor
-                                    ids=e.redirect
-                                    noun=e.redirect_noun
-                                    entries=lists[i].0.entries()
-                                    edit=lists[i].0.edits()
-                                    checks=Signal::derive(move || check_redirect_list(&lists[i].0.values(), template))
-                                    list_findings=list_findings(i, UrlList::Redirect)
-                                    max=MAX_URLS
-                                />
-                            </fieldset>
-                            <fieldset class="url-editor">
-                                <legend>{title} " CORS origins"</legend>
-                                <ListEditor
-                                    ids=e.cors
-                                    noun=e.cors_noun
-                                    entries=lists[i].1.entries()
-                                    edit=lists[i].1.edits()
-                                    checks=Signal::derive(move || check_cors_list(&lists[i].1.values()))
-                                    list_findings=list_findings(i, UrlList::Cors)
-                                    max=MAX_URLS
-                                />
-                            </fieldset>
+                            {(0..2).map(|j| {
+                                let spec = e.lists[j];
+                                view! {
+                                    <fieldset class="url-editor">
+                                        <legend>{spec.title}</legend>
+                                        <ListEditor
+                                            ids=spec.ids
+                                            noun=spec.noun
+                                            entries=lists[i][j].entries()
+                                            edit=lists[i][j].edits()
+                                            checks=Signal::derive(move || list_checks(spec.list, &lists[i][j].values(), template))
+                                            list_findings=list_findings(i, spec.list)
+                                            max=MAX_URLS
+                                        />
+                                    </fieldset>
+                                }
+                            }).collect_view()}
                         }
                         .into_any()
                     } else {
