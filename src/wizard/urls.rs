@@ -6,7 +6,8 @@ use super::W;
 use crate::draft::Step;
 use crate::list_editor::{ListEdit, ListEditor, ListIds};
 use crate::rules;
-use appreg_core::{FieldPath, Finding, RedirectStep, Template, UrlList, MAX_URLS};
+use appreg_core::api::FieldError;
+use appreg_core::{FieldPath, RedirectStep, Template, UrlList, MAX_URLS};
 use leptos::prelude::*;
 
 #[component]
@@ -44,11 +45,10 @@ fn UrlList(w: W) -> impl IntoView {
     });
     let list_findings = Signal::derive(move || {
         w.validated.with(|v| {
-            v.iter()
-                .flat_map(|v| v.findings.iter())
-                .filter(|e| e.field == FieldPath::List(UrlList::Redirect))
-                .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
-                .collect()
+            FieldError::findings_at(
+                v.iter().flat_map(|v| v.findings.iter()),
+                FieldPath::List(UrlList::Redirect),
+            )
         })
     });
     let entries = Signal::derive(move || {

@@ -1,7 +1,7 @@
 //! Request and response types of the REST API (`api.md`). JSON field names are part of the contract.
 
 use crate::field::FieldPath;
-use crate::finding::{Check, Rule, Severity};
+use crate::finding::{Check, Finding, Rule, Severity};
 use crate::template::{AppType, Capability, Environment, LicenseNote, RedirectStep, Template};
 use serde::{Deserialize, Serialize};
 
@@ -626,6 +626,24 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The findings among `errors` about `field`, as a form shows them beside that field.
+    pub fn findings_at<'a>(
+        errors: impl IntoIterator<Item = &'a FieldError>,
+        field: FieldPath,
+    ) -> Vec<Finding> {
+        errors
+            .into_iter()
+            .filter(|e| e.field == field)
+            .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
+            .collect()
+    }
+}
+
 /// What every page reads of a [`Problem`]: its title and detail (the sentence for the user). The field
 /// errors, which only the forms that show them need, are read from the same body when asked for
 /// ([`Problem`] itself), so the first download carries no decoder for them.
@@ -742,4 +760,40 @@ pub struct PartnerPage {
     pub name: String,
     pub role: Role,
     pub application_count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::UrlList;
+
+    #[test]
+    fn findings_at_keeps_the_field_errors_of_one_field_in_order() {
+        let at = |field, rule, severity: Severity| FieldError {
+            field,
+            rule,
+            severity,
+            message: format!("{rule:?}"),
+        };
+        let list = FieldPath::List(UrlList::Redirect);
+        let errors = [
+            at(list, Rule::RuEmpty, Severity::Error),
+            at(
+                FieldPath::Entry(UrlList::Redirect, 0),
+                Rule::RuFragment,
+                Severity::Error,
+            ),
+            at(list, Rule::RuDevOnly, Severity::Warning),
+        ];
+        let found = FieldError::findings_at(&errors, list);
+        assert_eq!(
+            found,
+            vec![
+                Finding::new(Rule::RuEmpty, Severity::Error, "RuEmpty"),
+                Finding::new(Rule::RuDevOnly, Severity::Warning, "RuDevOnly"),
+            ]
+        );
+        assert!(FieldError::findings_at(&errors, FieldPath::Name).is_empty());
+        assert!(errors[0].is_error() && !errors[2].is_error());
+    }
 }

@@ -6,11 +6,11 @@ use super::{conflicted, use_console, SaveBar};
 use crate::api;
 use crate::list_editor::{ListEditor, ListIds, LocalList};
 use crate::ui::{self, Shape};
-use appreg_core::api::{Application, ApplicationPatch};
+use appreg_core::api::{Application, ApplicationPatch, FieldError};
 use appreg_core::versions::{EnvironmentUrls, UrlSet};
 use appreg_core::{
     check_cors_list, check_redirect_list, match_redirect, validate_patch, Check, Environment,
-    FieldPath, Finding, Severity, UrlList, MAX_URLS,
+    FieldPath, UrlList, MAX_URLS,
 };
 use leptos::prelude::*;
 
@@ -96,14 +96,7 @@ pub(super) fn Authentication() -> impl IntoView {
             {LISTS.map(|spec| view! {
                 <h3>{spec.title}</h3>
                 <ul class="plain read-only-list" id=spec.ids.entry>
-                    {move || {
-                        let urls = c.app.with(|a| urls_of(a, spec.list).clone());
-                        if urls.is_empty() {
-                            view! { <li class="muted">"None."</li> }.into_any()
-                        } else {
-                            urls.into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view().into_any()
-                        }
-                    }}
+                    {move || c.app.with(|a| url_items(urls_of(a, spec.list)))}
                 </ul>
             })}
         }
@@ -137,17 +130,10 @@ fn UrlEditors() -> impl IntoView {
     let validated = Memo::new(move |_| validate_patch(&patch(), template).0);
     let list_findings = move |i: usize| {
         Signal::derive(move || {
-            validated.with(|v| {
-                v.iter()
-                    .filter(|e| e.field == FieldPath::List(LISTS[i].list))
-                    .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
-                    .collect()
-            })
+            validated.with(|v| FieldError::findings_at(v, FieldPath::List(LISTS[i].list)))
         })
     };
-    let errors = Memo::new(move |_| {
-        validated.with(|v| v.iter().any(|e| e.severity == appreg_core::Severity::Error))
-    });
+    let errors = Memo::new(move |_| validated.with(|v| v.iter().any(FieldError::is_error)));
     let save = c.saver();
     let conflict = conflicted(save);
     // Saved: the editors show what the server stored (its canonical forms).
@@ -292,6 +278,18 @@ fn EnvironmentUrlsSection() -> impl IntoView {
     }
 }
 
+/// A list's entries as the items of a read-only list ("None." when there are none).
+fn url_items(urls: &[String]) -> AnyView {
+    if urls.is_empty() {
+        view! { <li class="muted">"None."</li> }.into_any()
+    } else {
+        urls.iter()
+            .map(|u| view! { <li><code>{u.clone()}</code></li> })
+            .collect_view()
+            .into_any()
+    }
+}
+
 /// Stage's and Production's URLs as text: "the same as SOD", or their lists.
 fn env_urls_view(u: &EnvironmentUrls) -> impl IntoView {
     ENVS.map(|e| {
@@ -299,19 +297,12 @@ fn env_urls_view(u: &EnvironmentUrls) -> impl IntoView {
         match u.get(e.env) {
             None => view! { <p class="env-urls" id=format!("{}-urls", e.own)>{title} " uses SOD's redirect and CORS URLs."</p> }.into_any(),
             Some(set) => {
-                let items = |urls: &[String]| {
-                    if urls.is_empty() {
-                        view! { <li class="muted">"None."</li> }.into_any()
-                    } else {
-                        urls.iter().map(|u| view! { <li><code>{u.clone()}</code></li> }).collect_view().into_any()
-                    }
-                };
                 view! {
                     <div class="env-urls" id=format!("{}-urls", e.own)>
                         <p>{title} "'s own redirect URLs:"</p>
-                        <ul class="plain read-only-list">{items(&set.redirect_urls)}</ul>
+                        <ul class="plain read-only-list">{url_items(&set.redirect_urls)}</ul>
                         <p>{title} "'s own CORS origins:"</p>
-                        <ul class="plain read-only-list">{items(&set.cors_urls)}</ul>
+                        <ul class="plain read-only-list">{url_items(&set.cors_urls)}</ul>
                     </div>
                 }
                 .into_any()
@@ -353,17 +344,11 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
     let validated = Memo::new(move |_| validate_patch(&patch(), template));
     let list_findings = move |i: usize, list: UrlList| {
         Signal::derive(move || {
-            validated.with(|(v, _)| {
-                v.iter()
-                    .filter(|e| e.field == FieldPath::EnvList(ENVS[i].env, list))
-                    .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
-                    .collect()
-            })
+            validated
+                .with(|(v, _)| FieldError::findings_at(v, FieldPath::EnvList(ENVS[i].env, list)))
         })
     };
-    let errors = Memo::new(move |_| {
-        validated.with(|(v, _)| v.iter().any(|e| e.severity == Severity::Error))
-    });
+    let errors = Memo::new(move |_| validated.with(|(v, _)| v.iter().any(FieldError::is_error)));
     let save = c.saver();
     let conflict = conflicted(save);
     // Saved: the editors show the canonical forms the server stored (the core computes the same).

@@ -5,11 +5,12 @@ use super::{conflicted, use_console, SaveBar};
 use crate::list_editor::{ListEditor, ListIds, LocalList};
 use crate::ui::{self, Findings};
 use appreg_core::api::{
-    Application, ApplicationPatch, Endpoint, Endpoints, ErrorEmails, MAX_ERROR_EMAIL_RECIPIENTS,
+    Application, ApplicationPatch, Endpoint, Endpoints, ErrorEmails, FieldError,
+    MAX_ERROR_EMAIL_RECIPIENTS,
 };
 use appreg_core::{
     check_contact_email, check_endpoint_url, check_error_email, check_error_emails, Check,
-    EndpointKind, FieldPath, Finding, Severity,
+    EndpointKind, FieldPath,
 };
 use leptos::prelude::*;
 
@@ -109,22 +110,13 @@ fn IntegrationEditor() -> impl IntoView {
             .enumerate()
             .map(|(i, r)| {
                 let own = check_error_email(r);
-                let findings = errs
-                    .iter()
-                    .filter(|e| e.field == FieldPath::ErrorEmailRecipient(i))
-                    .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
-                    .collect();
+                let findings = FieldError::findings_at(&errs, FieldPath::ErrorEmailRecipient(i));
                 Check::new(r, own.canonical, findings)
             })
             .collect::<Vec<Check>>()
     });
     let list_findings = Signal::derive(move || {
-        email_errors.with(|v| {
-            v.iter()
-                .filter(|e| e.field == FieldPath::ErrorEmails)
-                .map(|e| Finding::new(e.rule, e.severity, e.message.clone()))
-                .collect()
-        })
+        email_errors.with(|v| FieldError::findings_at(v, FieldPath::ErrorEmails))
     });
     let contact_check = Memo::new(move |_| check_contact_email(&contact.get()));
     let errors = Memo::new(move |_| {
@@ -132,7 +124,7 @@ fn IntegrationEditor() -> impl IntoView {
         kinds.iter().any(|&k| {
             let ep = endpoint(&eps, k);
             check_endpoint_url(&ep.url, ep.enabled).is_error()
-        }) || email_errors.with(|e| e.iter().any(|e| e.severity == Severity::Error))
+        }) || email_errors.with(|e| e.iter().any(FieldError::is_error))
             || contact_check.with(Check::is_error)
     });
     let save = c.saver();
