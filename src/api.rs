@@ -184,7 +184,7 @@ fn credentials(headers: &[(&'static str, String)]) -> web_sys::RequestCredential
 
 /// The default transport: the browser's `fetch` through gloo-net, with the session cookie.
 async fn browser_fetch(req: HttpRequest) -> Result<HttpResponse, String> {
-    let resp = match early_me(&req) {
+    let resp = match early(&req) {
         Some(Early::Written(body)) => {
             return Ok(HttpResponse {
                 status: 200,
@@ -220,31 +220,35 @@ fn gloo_request(req: HttpRequest) -> Result<gloo_net::http::Request, String> {
     .map_err(|e| e.to_string())
 }
 
-/// The page's answer to the app's first `GET /api/v1/me`.
+/// The page's answer to one of the app's first requests.
 enum Early {
     /// Written into the page by the server (signed in: `<script type="application/json"
     /// id="appreg-me">`, crates/server/src/page.rs): the app draws the signed-in screen without waiting.
     Written(String),
-    /// Asked for by `index.html` as soon as it was parsed, so that the answer is read while the wasm
-    /// compiles (`appregMe`: a promise of the response, its body read already).
+    /// Asked for by `index.html` as soon as it could, so that the answer is read while the wasm
+    /// compiles: `GET /api/v1/me` when the page has no answer written in, and the partner page's first
+    /// page of apps when the page opened on it (a promise of the response, its body read already).
     Sent(js_sys::Promise),
 }
 
-/// The page's answer to the first `GET /api/v1/me`, taken once (the element is removed, `appregMe`
-/// cleared). `None` for any other request, and when there is none to take (another page, an API on
-/// another origin, a host's token, or taken already): then the request is sent now.
-fn early_me(req: &HttpRequest) -> Option<Early> {
-    if req.method != "GET" || req.url != "/api/v1/me" || req.header("Authorization").is_some() {
+/// The page's answer to `req`, taken once (the element is removed, the entry of `appregEarly`, kept by
+/// address, cleared). `None` for any other request, and when there is none to take (another page, an
+/// API on another origin, a host's token, or taken already): then the request is sent now.
+fn early(req: &HttpRequest) -> Option<Early> {
+    if req.method != "GET" || req.header("Authorization").is_some() {
         return None;
     }
     let window = web_sys::window()?;
-    if let Some(el) = window.document()?.get_element_by_id("appreg-me") {
-        el.remove();
-        return el.text_content().map(Early::Written);
+    if req.url == "/api/v1/me" {
+        if let Some(el) = window.document()?.get_element_by_id("appreg-me") {
+            el.remove();
+            return el.text_content().map(Early::Written);
+        }
     }
-    let key = wasm_bindgen::JsValue::from_str("appregMe");
-    let pending = js_sys::Reflect::get(&window, &key).ok()?.dyn_into().ok()?;
-    js_sys::Reflect::set(&window, &key, &wasm_bindgen::JsValue::UNDEFINED).ok()?;
+    let sent = js_sys::Reflect::get(&window, &"appregEarly".into()).ok()?;
+    let key = wasm_bindgen::JsValue::from_str(&req.url);
+    let pending = js_sys::Reflect::get(&sent, &key).ok()?.dyn_into().ok()?;
+    js_sys::Reflect::set(&sent, &key, &wasm_bindgen::JsValue::UNDEFINED).ok()?;
     Some(Early::Sent(pending))
 }
 

@@ -1,11 +1,16 @@
-// `make bench-ab OTHER=DIR`: this build's first visit next to another build's, unthrottled, on the same
-// machine at the same time. Two servers (this build's dist/ on A_URL, the other on B_URL) and the static
-// page are loaded in turns (A, B, static; the next round backwards), AB_LOADS times each (default 30), each
-// a first visit in a fresh context that goes to about:blank first as `make bench-web` does (probe.js: the
-// same probe and "interactive"). It prints the median and quartiles of each and the ratios to the static
-// page. A series of one build and then a series of the other can differ by more than a change does (the
-// machine drifts); in turns, both see the same drift. It asserts nothing.
-import { launch, contextAs } from '../lib.js';
+// `make bench-ab OTHER=DIR`: this build's first visit next to another build's, on the same machine at the
+// same time. Two servers (this build's dist/ on A_URL, the other on B_URL) and the static page are loaded
+// in turns (A, B, static; the next round backwards), AB_LOADS times each (default 30), each a first visit
+// in a fresh context that goes to about:blank first as `make bench-web` does (probe.js: the same probe and
+// "interactive"). It prints the median and quartiles of each and the ratios to the static page. A series
+// of one build and then a series of the other can differ by more than a change does (the machine drifts);
+// in turns, both see the same drift. It asserts nothing.
+//
+// AB_ROUTE=home loads the partner page instead of the wizard (interactive: its first list of apps is
+// drawn; each server's demo partner has AB_APPS apps, default 12, created first); AB_SLOW=1 puts both
+// servers and the static page behind bench.js's slow profile (150 ms round trip, 1.6 Mbit/s down).
+import { launch, contextAs, api, apiSignIn } from '../lib.js';
+import { throttle } from './throttle.js';
 import { PROBE, median, timeLoad } from './probe.js';
 
 const LOADS = Number(process.env.AB_LOADS ?? 30);
@@ -14,8 +19,37 @@ const B = process.env.B_URL;
 if (!A || !B) throw new Error('A_URL and B_URL are needed');
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 
+const HOME = process.env.AB_ROUTE === 'home';
+const route = HOME ? '#/' : '#/new/template';
+const APPS = Number(process.env.AB_APPS ?? 12);
+const SLOW = process.env.AB_SLOW === '1' ? { rttMs: 150, downBps: 1.6e6, upBps: 750e3 } : null;
+
+/** The partner page shows what a partner with apps sees: AB_APPS apps for the demo partner of `base`. */
+async function seed(base) {
+  const cookie = await apiSignIn('dev@demo.test', base);
+  for (let i = 0; i < APPS; i++) {
+    const r = await api('POST', '/api/v1/partners/demo/applications', {
+      cookie, base,
+      body: { template: 'server-to-server', name: `Bench app ${i + 1}`, technical_contact: 'dev@demo.test', app_type: 'custom' },
+      headers: { 'idempotency-key': `bench-${i}` },
+    });
+    if (r.status !== 201 && r.status !== 200) throw new Error(`seeding ${base}: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+}
+
+/** `base` itself, or behind a throttling proxy of its own with the slow profile. */
+const proxies = [];
+async function via(base, port) {
+  if (!SLOW) return base;
+  const p = await throttle({ target: Number(new URL(base).port), port, ...SLOW });
+  proxies.push(p);
+  return p.url;
+}
+
+if (HOME) { await seed(A); await seed(B); }
+const [a, b] = [await via(A, Number(new URL(A).port) + 10), await via(B, Number(new URL(B).port) + 10)];
 const browser = await launch();
-const targets = [['this build', A, `${A}/#/new/template`], ['other build', B, `${B}/#/new/template`], ['static page', A, `${A}/static-form.html`]];
+const targets = [['this build', a, `${a}/${route}`], ['other build', b, `${b}/${route}`], ['static page', a, `${a}/static-form.html`]];
 const times = new Map(targets.map(([name]) => [name, []]));
 try {
   for (let i = 0; i < LOADS; i++) {
@@ -31,9 +65,10 @@ try {
   }
 } finally {
   await browser.close();
+  for (const p of proxies) await p.close();
 }
 const stat = median(times.get('static page'));
-console.log(`unthrottled first visit, load to interactive, ${LOADS} loads each in turns (ms)`);
+console.log(`${SLOW ? 'slow (150 ms RTT, 1.6 Mbit/s)' : 'unthrottled'} first visit of ${HOME ? `the partner page (${APPS} apps)` : 'the wizard'}, load to interactive, ${LOADS} loads each in turns (ms)`);
 console.log(`  ${''.padEnd(12)} ${'median'.padStart(7)} ${'q1'.padStart(6)} ${'q3'.padStart(6)}   ratio`);
 for (const [name, xs] of times) {
   const m = median(xs);

@@ -22,6 +22,13 @@ export const PROBE = () => {
     document.addEventListener('DOMContentLoaded', check);
     return;
   }
+  // The partner page (`make bench-ab AB_ROUTE=home`): interactive when its first list of apps is drawn
+  // (a tile or a row, or the note that there are none yet).
+  if (location.hash === '#/') {
+    const check = () => { if (document.querySelector('#app-tiles li, #app-list tbody tr, main p.empty')) done(); };
+    new MutationObserver(check).observe(document, { childList: true, subtree: true });
+    return;
+  }
   // As a user would: choose "Web app" when it is there (again, if it was drawn anew), then Next once it
   // is enabled, until the name step shows. The probe looks whenever the document changes, as the static
   // page's does (a MutationObserver), and at every frame for a change that is not in the document (a

@@ -51,11 +51,12 @@ test('the release build has an on-demand module; the glue, its loader and the CS
   const at = (re) => html.search(re);
   assert.ok(at(/<link rel="preload" href="\/appreg-web-[0-9a-f]+_bg\.wasm"/) < at(/<style>/), 'the wasm preload comes after the style');
   // Besides the bundle, one small classic script at the end of the body: the early GET /api/v1/me for a
-  // page without the answer written in (index.html; start.test.js). This page is the shared one (no
-  // cookie), so it has no data block.
+  // page without the answer written in, and the partner page's first apps (index.html; start.test.js).
+  // This page is the shared one (no cookie), so it has no data block.
   const classic = [...html.matchAll(/<script>([^]*?)<\/script>/g)].map((m) => m[1]);
   assert.equal(classic.length, 1, 'one classic inline script');
-  assert.match(classic[0], /^if\(!document\.getElementById\("appreg-me"\)\)\{appregMe=fetch\("\/api\/v1\/me"/);
+  assert.match(classic[0], /^\{let e=document\.getElementById\("appreg-me"\)/);
+  assert.match(classic[0], /g\("\/api\/v1\/me",a\)/);
   assert.ok(at(/<script>/) > at(/<body>/), 'the early script is in the body');
   assert.doesNotMatch(html, /id="appreg-me"/);
   // The policy allows exactly these scripts and the style by their hashes (no 'unsafe-inline').

@@ -1,20 +1,22 @@
 // A first visit's start (#16). Signed in, the server writes the answer to /api/v1/me into the page it
 // serves (a JSON data block, crates/server/src/page.rs), and the app starts from it without asking. A page
 // without one (the service worker's copy) asks for it itself as soon as it is parsed (a small inline
-// script, `appregMe`), so the answer is read while the wasm compiles; the app's first request for it takes
-// that answer instead of asking again. A failure of that early request is the app's to report like any
-// other, and "Try again" asks anew. The app's own navigations write the address right after the next page
-// is drawn, as a history entry the browser's Back and Forward move through.
+// script, `appregEarly`), so the answer is read while the wasm compiles; the app's first request for it
+// takes that answer instead of asking again. Opened on the partner page, the same script asks for the
+// first partner's first page of apps as soon as it knows who is signed in, and the partner page takes
+// that answer. A failure of an early request is the app's to report like any other, and "Try again" asks
+// anew. The app's own navigations write the address right after the next page is drawn, as a history
+// entry the browser's Back and Forward move through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, contextAs, atStep, templateRadio, nextButton, until, noPageErrors, BASE } from '../lib.js';
+import { launch, contextAs, atStep, templateRadio, nextButton, until, noPageErrors, apiCreateApp, uniq, BASE } from '../lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** Records what the page's scripts fetch, in order, in `window.__fetched` (the glue fetches the main
- *  wasm; the app or the early script, /api/v1/me). */
+ *  wasm; the app or the early script, /api/v1/me and the partner page's apps). */
 async function recordFetches(page) {
   await page.addInitScript(() => {
     window.__fetched = [];
@@ -49,9 +51,26 @@ async function openWizard(page) {
   return response;
 }
 
-/** How many requests for /api/v1/me went out from the page (Resource Timing). */
-const meRequests = (page) => page.evaluate(() => performance.getEntriesByType('resource')
-  .filter((e) => new URL(e.name).pathname === '/api/v1/me').length);
+/** How many requests for `path` went out from the page (Resource Timing). */
+const requestsFor = (page, path) => page.evaluate((path) => performance.getEntriesByType('resource')
+  .filter((e) => new URL(e.name).pathname === path).length, path);
+const meRequests = (page) => requestsFor(page, '/api/v1/me');
+
+/** The demo partner's apps, as the partner page asks for them. */
+const APPS = '/api/v1/partners/demo/applications';
+
+/** Opens the partner page signed in and waits for its list of apps; the names shown. */
+async function openPartnerPage(page) {
+  await page.goto(`${BASE}/#/`);
+  await page.getByRole('heading', { level: 1, name: 'Demo Partner AS' }).waitFor();
+  const items = page.locator('#app-list tbody tr, #app-tiles li');
+  await items.first().waitFor();
+  return items.allTextContents();
+}
+
+/** What the early script asked for and the app has not taken (the addresses in `appregEarly` whose
+ *  answer is still there). */
+const untaken = (page) => page.evaluate(() => Object.keys(window.appregEarly).filter((k) => window.appregEarly[k] !== undefined));
 
 test("a signed-in first visit starts from the page: who is signed in is written into it, and nothing asks again", async () => {
   const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
@@ -65,10 +84,13 @@ test("a signed-in first visit starts from the page: who is signed in is written 
     assert.equal(headers['content-encoding'], 'br');
     // The app took the written answer (the element is gone); neither it nor the early script asked.
     assert.equal(await page.evaluate(() => document.getElementById('appreg-me')), null);
-    assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the early script sent nothing');
     const fetched = await page.evaluate(() => window.__fetched);
     assert.ok(!fetched.includes('/api/v1/me'), fetched.join(', '));
     assert.equal(await meRequests(page), 0, 'no request for /api/v1/me');
+    // Opened on the wizard, nothing asks for the partner page's apps.
+    assert.ok(!fetched.includes(APPS), fetched.join(', '));
+    assert.equal(await requestsFor(page, APPS), 0, 'no request for the apps');
+    assert.deepEqual(await untaken(page), []);
     noPageErrors(page);
   } finally {
     await context.close();
@@ -87,8 +109,53 @@ test("a page without the written answer asks once, early: the app takes the page
     assert.equal(fetched.length, 2, fetched.join(', '));
     assert.equal(fetched[0], '/api/v1/me', `asked for before the wasm: ${fetched.join(', ')}`);
     assert.match(fetched[1], /^\/appreg-web-[0-9a-f]+_bg\.wasm$/);
-    assert.equal(await page.evaluate(() => typeof window.appregMe), 'undefined', 'the app took the early answer');
+    assert.deepEqual(await untaken(page), [], 'the app took the early answer');
     assert.equal(await meRequests(page), 1, 'one request for /api/v1/me');
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a first visit to the partner page takes its apps from the page's early request, sent before the wasm", async () => {
+  const { context, page, cookie } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    await apiCreateApp(cookie, { template: 'server-to-server', name: uniq('E2E early list') });
+    await recordFetches(page);
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === APPS);
+    const shown = await openPartnerPage(page);
+    // Asked for once, while the page was parsed (from the written answer), so before the main wasm;
+    // the app asked no more, for the apps or for /me.
+    const fetched = (await page.evaluate(() => window.__fetched)).filter((p) => p.startsWith('/api/') || p.endsWith('_bg.wasm'));
+    assert.equal(fetched[0], APPS, `asked for before anything else: ${fetched.join(', ')}`);
+    assert.match(fetched[1] ?? '', /^\/appreg-web-[0-9a-f]+_bg\.wasm$/, fetched.join(', '));
+    assert.equal(fetched.filter((p) => p === APPS).length, 1, fetched.join(', '));
+    assert.equal(await requestsFor(page, APPS), 1, 'one request for the apps');
+    assert.equal(await meRequests(page), 0, 'no request for /api/v1/me');
+    assert.deepEqual(await untaken(page), [], 'the app took the early answer');
+    // What it shows is that answer: the partner's first page of apps.
+    const { items } = await (await answered).json();
+    assert.ok(items.length > 0, 'the demo partner has apps');
+    assert.equal(shown.length, items.length);
+    assert.ok(shown[0].includes(items[0].name), `${shown[0]} is ${items[0].name}`);
+    noPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("without the written answer, the early script asks for /me and then the partner page's apps: the app takes both", async () => {
+  const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
+  try {
+    await recordFetches(page);
+    await withoutWrittenAnswer(page);
+    await openPartnerPage(page);
+    const fetched = (await page.evaluate(() => window.__fetched)).filter((p) => p.startsWith('/api/'));
+    assert.deepEqual(fetched.slice(0, 2), ['/api/v1/me', APPS], fetched.join(', '));
+    assert.equal(fetched.filter((p) => p === APPS).length, 1, fetched.join(', '));
+    assert.equal(await requestsFor(page, APPS), 1, 'one request for the apps');
+    assert.equal(await meRequests(page), 1, 'one request for /api/v1/me');
+    assert.deepEqual(await untaken(page), [], 'the app took both early answers');
     noPageErrors(page);
   } finally {
     await context.close();

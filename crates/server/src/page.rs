@@ -3,7 +3,7 @@
 //! Signed in, a browser's navigation gets the page with the answer to `GET /api/v1/me` written into it,
 //! as a JSON data block (`<script type="application/json" id="appreg-me">`, the first thing in the body),
 //! so that the app draws the signed-in screen as soon as it starts, without a request of its own
-//! (`src/api.rs`, `early_me`). Such a page is personal:
+//! (`src/api.rs`, `early`). Such a page is personal:
 //! - only a navigation (`Sec-Fetch-Mode: navigate`) with a live session cookie and no bearer token gets
 //!   it; a service worker's precache, `fetch("/")` and every other request get the shared page;
 //! - it is sent `Cache-Control: no-store` and `Vary: Cookie`, with no validators;
