@@ -89,7 +89,7 @@ bench-timeline: web server-release
 	APPREG_SERVER_BIN=target/release/appreg BENCH_SCRIPT=e2e/bench/timeline.js bash e2e/bench-web.sh
 
 ## This build's unthrottled first visit next to another build's (OTHER=DIR, a dist/ of another revision),
-## the two and the static page loaded in turns.
+## the two and the static page loaded in turns (AB_ROUTE=home: the partner page; AB_SLOW=1: the slow profile).
 bench-ab: web server-release
 	APPREG_SERVER_BIN=target/release/appreg bash e2e/bench-ab.sh "$(OTHER)"
 
