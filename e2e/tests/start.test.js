@@ -76,6 +76,8 @@ test("a signed-in first visit starts from the page: who is signed in is written 
   const { context, page } = await contextAs(browser, 'dev@demo.test', { serviceWorkers: 'block' });
   try {
     await recordFetches(page);
+    const warnings = [];
+    page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
     const response = await openWizard(page);
     // A personal page: never stored, varies by cookie; brotli, as the shared page is.
     const headers = await response.allHeaders();
@@ -91,6 +93,9 @@ test("a signed-in first visit starts from the page: who is signed in is written 
     assert.ok(!fetched.includes(APPS), fetched.join(', '));
     assert.equal(await requestsFor(page, APPS), 0, 'no request for the apps');
     assert.deepEqual(await untaken(page), []);
+    // The browser has nothing to say about the page's preload (it used to warn that it ignores an
+    // integrity attribute on it).
+    assert.deepEqual(warnings.filter((w) => /preload|integrity/i.test(w)), []);
     noPageErrors(page);
   } finally {
     await context.close();

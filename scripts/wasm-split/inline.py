@@ -66,9 +66,14 @@ names = [f'<meta name="appreg-glue" content="{glue}" />', f'<meta name="appreg-c
 html = html.replace(css_link.group(0), "\n    ".join(names + [f"<style>{style}</style>"]))
 html = html.replace(script.group(0), f'<script type="module">{code}</script>')
 title = one(r"[ \t]*<title>.*?</title>\n", html, "title")
+# Without Trunk's integrity attribute: Chromium ignores one on a preload of this kind (`as="fetch"`) and
+# says so in the console on every load, and the glue's fetch, which takes the preloaded response, asks
+# with none; a browser that did apply it could also decline to hand that response to a request without
+# it, and fetch the wasm twice.
+preload = re.sub(r'\s+integrity="[^"]*"', "", wasm_preload)
 first = ("    <!-- Asked for from the page's first bytes; what the first screen needs besides is inline below "
          "(scripts/wasm-split/inline.py). -->\n"
-         f"    {wasm_preload}\n")
+         f"    {preload}\n")
 html = html.replace(title.group(0), title.group(0) + first)
 with open(index_path, "w", encoding="utf-8") as f:
     f.write(html)
