@@ -396,13 +396,13 @@ const d = () => fetch(new URL("./../evil.wasm", import.meta.url));"#;
         // first, the glue, the loader and the CSS inline, and named by <meta> (which fetches nothing).
         let index = r#"<!doctype html><html lang="en"><head><meta charset="utf-8" />
     <title>Register an app · Developer Portal</title>
-    <link rel="preload" href="/appreg-web-27817fe5ceaa7f2d_bg.wasm" crossorigin="anonymous" integrity="sha384-j/07" as="fetch" type="application/wasm">
+    <link rel="preload" href="/appreg-web-27817fe5ceaa7f2d_bg.wasm" crossorigin="anonymous" as="fetch" type="application/wasm">
     <meta name="appreg-glue" content="/appreg-web-27817fe5ceaa7f2d.js" />
     <meta name="appreg-css" content="/main-47847a9b267d3149.css" />
     <meta name="appreg-loader" content="/__wasm_split.js" />
     <style>.appreg{color:red}</style>
 <script type="module">var l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",location.origin)));const w=await P({module_or_path:"/appreg-web-27817fe5ceaa7f2d_bg.wasm"});</script></head>
-  <body><script>if(!document.getElementById("appreg-me")){appregMe=fetch("/api/v1/me")}</script></body></html>"#;
+  <body><script>{appregEarly={};appregEarly["/api/v1/me"]=fetch("/api/v1/me")}</script></body></html>"#;
         let loader = r#"import{initSync as u}from"./appreg-web-27817fe5ceaa7f2d.js";const l=c(()=>fetch(new URL("./chunk_1-0123456789abcdef.wasm",import.meta.url)));"#;
         let read = split_files(loader);
         let b = Build::from_index(index, read);
