@@ -150,6 +150,24 @@ test('Stage and Production use SOD\'s URLs until they get their own, which the c
     assert.equal(stored.production ?? null, null);
     const a = await api('GET', `/api/v1/applications/${app.id}`, { cookie });
     assert.deepEqual(a.json.redirect_urls, ['https://app.example.com/cb']);
+    // The tester answers for the environment chosen: Stage by its own list (as just saved), SOD by the
+    // app's, Production, which has none of its own, by SOD's.
+    const probe = page.getByLabel('redirect_uri your app sends');
+    const result = page.locator('#probe-result');
+    const verdict = (want, what) => until(() => result.getAttribute('class'), (c) => c === want, { what });
+    await page.getByLabel('Environment', { exact: true }).selectOption('stage');
+    await page.locator('#probe-list').getByText("Tested against Stage's own redirect URLs in the current version.").waitFor();
+    await probe.fill('https://stage.example.com/cb');
+    await verdict('ok', "Stage's own URL accepted for Stage");
+    await page.getByLabel('Environment', { exact: true }).selectOption('sod');
+    await page.locator('#probe-list').getByText("Tested against SOD's redirect URLs.").waitFor();
+    await verdict('error', "Stage's own URL refused for SOD");
+    await page.getByLabel('Environment', { exact: true }).selectOption('production');
+    await page.locator('#probe-list').getByText("Production uses SOD's redirect URLs: tested against those.").waitFor();
+    await verdict('error', "Stage's own URL refused for Production");
+    await probe.fill('https://app.example.com/cb');
+    await verdict('ok', "SOD's URL accepted for Production");
+    assert.deepEqual(await axe(page), [], 'axe: the tester with an environment chosen');
     // After a reload, from the version.
     await page.reload();
     await page.getByRole('heading', { level: 2, name: 'Authentication' }).waitFor();
@@ -358,7 +376,8 @@ test('marketing sees every section without a single edit control', async () => {
       if (slug === 'keys') await until(() => page.locator('#secret-list li').count(), (n) => n === 1, { what: 'secret listed' });
       if (slug === 'publishing') await page.locator('#publish-list li').first().waitFor();
       const body = page.locator('.section-body');
-      const controls = await body.locator('input:not(#probe), textarea, select, button:not(.copy):not(#download-start-coding):not(.retry):not(.download)').count();
+      // The redirect tester's URL and environment change nothing: they are not edit controls.
+      const controls = await body.locator('input:not(#probe), textarea, select:not(#probe-env), button:not(.copy):not(#download-start-coding):not(.retry):not(.download)').count();
       assert.equal(controls, 0, `no edit control on ${title}`);
     }
   } finally {

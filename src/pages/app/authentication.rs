@@ -2,8 +2,8 @@
 //! rules, saved with `If-Match`), Stage's and Production's own redirect and CORS URLs (R4), and the
 //! redirect tester.
 
-use super::{conflicted, use_console, SaveBar};
-use crate::api;
+use super::{conflicted, use_console, EnvSelect, SaveBar};
+use crate::api::{self, ApiError};
 use crate::list_editor::{ListEditor, ListIds, LocalList};
 use crate::ui::{self, Shape};
 use appreg_core::api::{Application, ApplicationPatch, FieldError};
@@ -429,20 +429,74 @@ fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
     }
 }
 
-/// "Test a redirect URL": which registered entry a `redirect_uri` matches, and why.
+/// "Test a redirect URL": which registered entry a `redirect_uri` matches in one environment's list,
+/// and why. SOD's list is the app's; Stage's and Production's are their own in the current version
+/// (read when one is chosen, and again after every save), else SOD's.
 #[component]
 fn RedirectTester() -> impl IntoView {
-    let app = use_console().app;
+    let c = use_console();
+    let (app, etag, id) = (c.app, c.etag, c.id());
     let probe = RwSignal::new(String::new());
+    let env = RwSignal::new(Environment::Sod);
+    let own = ui::read(move || {
+        let (env, id) = (env.get(), id.clone());
+        etag.track();
+        async move {
+            let list = match env {
+                Environment::Sod => None,
+                _ => api::environment_urls(&id)
+                    .await?
+                    .get(env)
+                    .map(|s| s.redirect_urls.clone()),
+            };
+            Ok::<_, ApiError>((env, list))
+        }
+    });
+    // The list tested against and what it is; `None` while Stage's or Production's is read.
+    let against = Memo::new(move |_| {
+        let e = env.get();
+        let sod = || app.with(|a| a.redirect_urls.clone());
+        if e == Environment::Sod {
+            return Some(Ok((
+                "Tested against SOD's redirect URLs.".to_string(),
+                sod(),
+            )));
+        }
+        let title = e.title();
+        Some(match own.get()? {
+            Ok((at, _)) if at != e => return None,
+            Ok((_, Some(list))) => Ok((
+                format!("Tested against {title}'s own redirect URLs in the current version."),
+                list,
+            )),
+            Ok((_, None)) => Ok((
+                format!("{title} uses SOD's redirect URLs: tested against those."),
+                sod(),
+            )),
+            Err(err) => Err(err.message()),
+        })
+    });
     let outcome = Memo::new(move |_| {
         let p = probe.get();
-        (!p.trim().is_empty()).then(|| app.with(|a| match_redirect(&a.redirect_urls, p.trim())))
+        let p = p.trim();
+        against.with(|a| match a {
+            Some(Ok((_, list))) if !p.is_empty() => Some(match_redirect(list, p)),
+            _ => None,
+        })
     });
     view! {
         <section id="tester" aria-labelledby="tester-title">
             <h3 id="tester-title">"Test a redirect URL"</h3>
+            <div class="row wrap"><EnvSelect id="probe-env" env=env /></div>
             <label for="probe">"redirect_uri your app sends"</label>
-            <input id="probe" type="text" aria-describedby="probe-result" prop:value=probe on:input=move |ev| probe.set(event_target_value(&ev)) />
+            <input id="probe" type="text" aria-describedby="probe-list probe-result" prop:value=probe on:input=move |ev| probe.set(event_target_value(&ev)) />
+            <p id="probe-list" class="hint">
+                {move || against.with(|a| match a {
+                    None => format!("Reading {}'s redirect URLs…", env.get().title()),
+                    Some(Ok((what, _))) => what.clone(),
+                    Some(Err(m)) => m.clone(),
+                })}
+            </p>
             <p id="probe-result" role="status" class=move || outcome.with(|o| match o { Some(o) if o.matched.is_some() => "ok", Some(_) => "error", None => "" })>
                 {move || outcome.get().map(|o| o.explanation)}
             </p>
