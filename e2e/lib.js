@@ -210,9 +210,9 @@ export async function appsNamed(cookie, name, partner = 'demo', base = BASE) {
 }
 
 /** Creates an app through the API (for tests about what comes after the wizard). */
-export async function apiCreateApp(cookie, body, partner = 'demo') {
+export async function apiCreateApp(cookie, body, partner = 'demo', base = BASE) {
   const r = await api('POST', `/api/v1/partners/${partner}/applications`, {
-    cookie,
+    cookie, base,
     body: { technical_contact: 'dev@demo.test', app_type: 'custom', ...body },
     headers: { 'idempotency-key': `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` },
   });

@@ -9,8 +9,8 @@
 // AB_ROUTE=home loads the partner page instead of the wizard (interactive: its first list of apps is
 // drawn; each server's demo partner has AB_APPS apps, default 12, created first); AB_SLOW=1 puts both
 // servers and the static page behind bench.js's slow profile (150 ms round trip, 1.6 Mbit/s down).
-import { launch, contextAs, api, apiSignIn } from '../lib.js';
-import { throttle } from './throttle.js';
+import { launch, contextAs, apiCreateApp, apiSignIn } from '../lib.js';
+import { throttle, SLOW as SLOW_PROFILE } from './throttle.js';
 import { PROBE, median, timeLoad } from './probe.js';
 
 const LOADS = Number(process.env.AB_LOADS ?? 30);
@@ -22,19 +22,12 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
 const HOME = process.env.AB_ROUTE === 'home';
 const route = HOME ? '#/' : '#/new/template';
 const APPS = Number(process.env.AB_APPS ?? 12);
-const SLOW = process.env.AB_SLOW === '1' ? { rttMs: 150, downBps: 1.6e6, upBps: 750e3 } : null;
+const SLOW = process.env.AB_SLOW === '1' ? SLOW_PROFILE : null;
 
 /** The partner page shows what a partner with apps sees: AB_APPS apps for the demo partner of `base`. */
 async function seed(base) {
   const cookie = await apiSignIn('dev@demo.test', base);
-  for (let i = 0; i < APPS; i++) {
-    const r = await api('POST', '/api/v1/partners/demo/applications', {
-      cookie, base,
-      body: { template: 'server-to-server', name: `Bench app ${i + 1}`, technical_contact: 'dev@demo.test', app_type: 'custom' },
-      headers: { 'idempotency-key': `bench-${i}` },
-    });
-    if (r.status !== 201 && r.status !== 200) throw new Error(`seeding ${base}: ${r.status} ${JSON.stringify(r.json)}`);
-  }
+  for (let i = 0; i < APPS; i++) await apiCreateApp(cookie, { template: 'server-to-server', name: `Bench app ${i + 1}` }, 'demo', base);
 }
 
 /** `base` itself, or behind a throttling proxy of its own with the slow profile. */

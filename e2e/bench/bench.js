@@ -14,11 +14,10 @@
 // in front of the server (./throttle.js) rather than Chromium's network emulation, which does not reach a
 // service worker's own requests (it would let the SPA's repeat visit fetch /api/v1/me unthrottled).
 import { launch, contextAs, BASE, PORT } from '../lib.js';
-import { throttle } from './throttle.js';
+import { throttle, SLOW } from './throttle.js';
 import { PROBE, median, timeLoad } from './probe.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 3);
-const SLOW = { rttMs: 150, downBps: 1.6e6, upBps: 750e3 };
 const ms = (x) => `${x.toFixed(0).padStart(6)} ms`;
 
 /** One first visit and one repeat visit in a fresh context. */

@@ -4,6 +4,9 @@
 // one upload rate, as on one slow link.
 import net from 'node:net';
 
+/** The benchmarks' slow profile: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up. */
+export const SLOW = { rttMs: 150, downBps: 1.6e6, upBps: 750e3 };
+
 export async function throttle({ target, port, rttMs, downBps, upBps }) {
   const lanes = { down: { rate: downBps / 8 / 1000, free: 0 }, up: { rate: upBps / 8 / 1000, free: 0 } };
   // Sends `data` to `to` after half the round trip and once the link has carried everything before it.

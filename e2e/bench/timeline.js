@@ -8,7 +8,7 @@
 //     step is there, as `make bench-web` times it) and painted (the frame after that).
 // It asserts nothing.
 import { launch, contextAs, BASE, PORT } from '../lib.js';
-import { throttle } from './throttle.js';
+import { throttle, SLOW as SLOW_PROFILE } from './throttle.js';
 
 const N = Number(process.env.TIMELINE_LOADS ?? 3);
 const SLOW = process.env.TIMELINE_NETWORK !== 'unthrottled';
@@ -55,7 +55,7 @@ const PROBE = () => {
   requestAnimationFrame(frame);
 };
 
-const slow = SLOW ? await throttle({ target: PORT, port: PORT + 10, rttMs: 150, downBps: 1.6e6, upBps: 750e3 }) : null;
+const slow = SLOW ? await throttle({ target: PORT, port: PORT + 10, ...SLOW_PROFILE }) : null;
 const base = slow ? slow.url : BASE;
 const browser = await launch();
 const ms = (x) => String(Math.round(x)).padStart(6);

@@ -71,12 +71,7 @@ impl AppConfig {
     /// The redirect and CORS URLs in effect in one environment (R4).
     pub fn urls_in(&self, env: Environment) -> UrlSet {
         self.environment_urls
-            .get(env)
-            .cloned()
-            .unwrap_or_else(|| UrlSet {
-                redirect_urls: self.redirect_urls.clone(),
-                cors_urls: self.cors_urls.clone(),
-            })
+            .in_effect(env, &self.redirect_urls, &self.cors_urls)
     }
 }
 
@@ -99,6 +94,20 @@ impl EnvironmentUrls {
             Environment::Stage => self.stage.as_ref(),
             Environment::Production => self.production.as_ref(),
         }
+    }
+
+    /// The redirect and CORS URLs in effect in `env` (R4): its own, else SOD's (`redirect_urls` and
+    /// `cors_urls`).
+    pub fn in_effect(
+        &self,
+        env: Environment,
+        redirect_urls: &[String],
+        cors_urls: &[String],
+    ) -> UrlSet {
+        self.get(env).cloned().unwrap_or_else(|| UrlSet {
+            redirect_urls: redirect_urls.to_vec(),
+            cors_urls: cors_urls.to_vec(),
+        })
     }
 }
 

@@ -274,6 +274,28 @@ fn environment_urls_differ_per_environment_and_list() {
         after.urls_in(Environment::Stage).redirect_urls,
         base().redirect_urls
     );
+    // The same rule from the URLs alone (the console has the app's lists, not a version's config):
+    // SOD's own are SOD's lists, whatever Stage and Production hold.
+    let (sod, cors) = (
+        ["https://sod.example.com/cb".to_string()],
+        ["https://sod.example.com".to_string()],
+    );
+    let prod = after
+        .environment_urls
+        .in_effect(Environment::Production, &sod, &cors);
+    assert_eq!(prod.redirect_urls, vec!["https://prod.example.com/cb"]);
+    assert!(prod.cors_urls.is_empty());
+    let stage = after
+        .environment_urls
+        .in_effect(Environment::Stage, &sod, &cors);
+    assert_eq!(
+        (stage.redirect_urls, stage.cors_urls),
+        (sod.to_vec(), cors.to_vec())
+    );
+    let dev = after
+        .environment_urls
+        .in_effect(Environment::Sod, &sod, &cors);
+    assert_eq!(dev.redirect_urls, sod.to_vec());
 }
 
 #[test]

@@ -315,16 +315,16 @@ fn env_urls_view(u: &EnvironmentUrls) -> impl IntoView {
 fn EnvironmentUrlsEditor(initial: EnvironmentUrls) -> impl IntoView {
     let c = use_console();
     let template = c.app.with_untracked(|a| a.template);
-    let (sod_redirects, sod_cors) = c
-        .app
-        .with_untracked(|a| (a.redirect_urls.clone(), a.cors_urls.clone()));
-    // Unchecked, an environment uses SOD's lists; checked, it starts from its own or from SOD's.
+    // Unchecked, an environment uses SOD's lists; checked, it starts from the lists in effect there
+    // (R4: its own, else SOD's).
     let own = ENVS.map(|e| RwSignal::new(initial.get(e.env).is_some()));
     let lists = ENVS.map(|e| {
-        let set = initial.get(e.env);
+        let set = c
+            .app
+            .with_untracked(|a| initial.in_effect(e.env, &a.redirect_urls, &a.cors_urls));
         [
-            LocalList::new(set.map_or(&sod_redirects, |s| &s.redirect_urls)),
-            LocalList::new(set.map_or(&sod_cors, |s| &s.cors_urls)),
+            LocalList::new(&set.redirect_urls),
+            LocalList::new(&set.cors_urls),
         ]
     });
     let set = move |i: usize| {
@@ -442,39 +442,41 @@ fn RedirectTester() -> impl IntoView {
         let (env, id) = (env.get(), id.clone());
         etag.track();
         async move {
-            let list = match env {
-                Environment::Sod => None,
-                _ => api::environment_urls(&id)
-                    .await?
-                    .get(env)
-                    .map(|s| s.redirect_urls.clone()),
+            let urls = match env {
+                Environment::Sod => EnvironmentUrls::default(),
+                _ => api::environment_urls(&id).await?,
             };
-            Ok::<_, ApiError>((env, list))
+            Ok::<_, ApiError>((env, urls))
         }
     });
-    // The list tested against and what it is; `None` while Stage's or Production's is read.
+    // The list tested against (the core's R4: the environment's own, else SOD's) and what it is;
+    // `None` while Stage's or Production's is read.
     let against = Memo::new(move |_| {
         let e = env.get();
-        let sod = || app.with(|a| a.redirect_urls.clone());
-        if e == Environment::Sod {
-            return Some(Ok((
-                "Tested against SOD's redirect URLs.".to_string(),
-                sod(),
-            )));
-        }
+        let urls = match e {
+            // SOD's are the app's, on screen already.
+            Environment::Sod => EnvironmentUrls::default(),
+            _ => match own.get()? {
+                Ok((at, urls)) if at == e => urls,
+                Ok(_) => return None,
+                Err(err) => return Some(Err(err.message())),
+            },
+        };
         let title = e.title();
-        Some(match own.get()? {
-            Ok((at, _)) if at != e => return None,
-            Ok((_, Some(list))) => Ok((
-                format!("Tested against {title}'s own redirect URLs in the current version."),
-                list,
-            )),
-            Ok((_, None)) => Ok((
-                format!("{title} uses SOD's redirect URLs: tested against those."),
-                sod(),
-            )),
-            Err(err) => Err(err.message()),
-        })
+        let what = match (e, urls.get(e).is_some()) {
+            (Environment::Sod, _) => "Tested against SOD's redirect URLs.".to_string(),
+            (_, true) => {
+                format!("Tested against {title}'s own redirect URLs in the current version.")
+            }
+            (_, false) => format!("{title} uses SOD's redirect URLs: tested against those."),
+        };
+        Some(Ok((
+            what,
+            app.with(|a| {
+                urls.in_effect(e, &a.redirect_urls, &a.cors_urls)
+                    .redirect_urls
+            }),
+        )))
     });
     let outcome = Memo::new(move |_| {
         let p = probe.get();
